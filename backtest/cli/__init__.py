@@ -1,0 +1,52 @@
+"""The ``qtbt`` command line (also ``python -m backtest``)."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from typing import Any
+
+import typer
+
+from backtest.exceptions import QtbtError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="qtbt",
+    help="Backtest strategies across Fed balance-sheet regimes (QE, taper, QT, end-of-QT).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    from backtest.cli.data import data_app
+
+    app.add_typer(data_app, name="data")
+
+
+_register()
+
+
+def _show_warning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    sys.stderr.write(f"warning: {message}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; user errors print one clear message and exit non-zero, no traceback."""
+    warnings.showwarning = _show_warning
+    try:
+        app(args=argv, prog_name="qtbt")
+    except QtbtError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except SystemExit as exc:  # typer's standalone mode exits with the command's code
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""``qtbt data``: list, pull, show and verify series."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import typer
+
+from backtest.cli.common import (
+    CacheDirOpt,
+    DataDirOpt,
+    FormatOpt,
+    OfflineOpt,
+    RefreshOpt,
+    echo_frame,
+    make_store,
+)
+from backtest.data.catalog import get_spec, parse_series_ref
+from backtest.data.inventory import inventory, show_series, verify_cache, verify_snapshot
+from backtest.exceptions import QtbtError
+
+data_app = typer.Typer(help="Inspect, download and verify data series.", no_args_is_help=True)
+
+
+@data_app.command("list")
+def list_cmd(
+    data_dir: DataDirOpt = None,
+    cache_dir: CacheDirOpt = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Also list catalog series not available locally.")
+    ] = False,
+    fmt: FormatOpt = "table",
+) -> None:
+    """List series: id, source, first, last, rows, days since last observation."""
+    store = make_store(data_dir, cache_dir, offline=True)
+    table = inventory(store, include_missing=all_)
+    echo_frame(table, fmt, index=False)
+
+
+@data_app.command("pull")
+def pull_cmd(
+    ids: Annotated[list[str], typer.Argument(help="Series ids, e.g. WALCL SPY FF3_DAILY.")],
+    data_dir: DataDirOpt = None,
+    cache_dir: CacheDirOpt = None,
+    offline: OfflineOpt = False,
+    refresh: RefreshOpt = False,
+) -> None:
+    """Download series into the cache (or check them in the snapshot with --data-dir)."""
+    specs = [get_spec(i) for i in ids]  # fail on unknown ids before any download
+    store = make_store(data_dir, cache_dir, offline=offline, refresh=refresh)
+    failures = 0
+    for spec in specs:
+        try:
+            got = store.load(spec)
+        except QtbtError as exc:
+            failures += 1
+            typer.echo(f"error: {exc}", err=True)
+            continue
+        d = got.data
+        typer.echo(
+            f"{spec.id:<12} {len(d):>6} rows  {d.index[0].date()}..{d.index[-1].date()}  "
+            f"{got.source:<16} sha256 {got.sha256[:12]}"
+        )
+    if failures:
+        raise typer.Exit(code=2)
+
+
+@data_app.command("show")
+def show_cmd(
+    series_id: Annotated[str, typer.Argument(help="ID or ID.FIELD, e.g. WALCL, SPY.Close.")],
+    start: Annotated[str | None, typer.Option(help="First date (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option(help="Last date (YYYY-MM-DD).")] = None,
+    asof: Annotated[
+        Literal["release", "observation"],
+        typer.Option(
+            help="release: date each value became known (first NYSE session whose close "
+            "knows it); observation: the source's own observation date."
+        ),
+    ] = "release",
+    fmt: FormatOpt = "table",
+    data_dir: DataDirOpt = None,
+    cache_dir: CacheDirOpt = None,
+    offline: OfflineOpt = False,
+) -> None:
+    """Print one series as `date,<ID>`."""
+    parse_series_ref(series_id)
+    store = make_store(data_dir, cache_dir, offline=offline)
+    frame = show_series(series_id, store, start=start, end=end, asof=asof)
+    echo_frame(frame, fmt, index=True, float_format="%.10g")
+
+
+@data_app.command("verify")
+def verify_cmd(
+    data_dir: DataDirOpt = None,
+    cache_dir: CacheDirOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Check snapshot files against their manifests (or cache files against their checksums)."""
+    store = make_store(data_dir, cache_dir, offline=True)
+    table = verify_snapshot(store.snapshot) if store.snapshot is not None else verify_cache(store)
+    echo_frame(table, fmt, index=False)
+    bad = table[table["status"] != "ok"]
+    where = str(store.snapshot.root) if store.snapshot is not None else str(store.cache.root)
+    typer.echo(f"{len(table) - len(bad)} ok, {len(bad)} failed ({where})", err=True)
+    if len(bad):
+        raise typer.Exit(code=1)
+
+
+
+
+__all__ = ["data_app"]

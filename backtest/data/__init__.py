@@ -1,0 +1,1 @@
+"""Data layer: catalog, providers, cache, point-in-time panel."""

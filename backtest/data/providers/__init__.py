@@ -1,0 +1,1 @@
+"""Data providers: local snapshot, FRED, Yahoo, Ken French."""

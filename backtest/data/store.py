@@ -1,0 +1,191 @@
+"""DataStore: one entry point that finds a series in the snapshot, the cache or the network."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from backtest.data.cache import SeriesCache
+from backtest.data.catalog import SeriesSpec, get_spec
+from backtest.data.paths import resolve_cache_dir, resolve_data_dir
+from backtest.data.providers.base import Fetched, Provider
+from backtest.data.providers.snapshot import SnapshotProvider
+from backtest.exceptions import (
+    CacheCorruptError,
+    NetworkError,
+    SeriesNotAvailableError,
+    StaleCacheWarning,
+)
+
+__all__ = ["DataStore", "default_providers"]
+
+
+def default_providers(timeout: float = 15.0, retries: int = 3) -> dict[str, Provider]:
+    """The real network providers, keyed by catalog source."""
+    from backtest.data.providers.fred import FredProvider
+    from backtest.data.providers.french import FrenchProvider
+    from backtest.data.providers.yahoo import YahooProvider
+
+    return {
+        "fred": FredProvider(timeout=timeout, retries=retries),
+        "yahoo": YahooProvider(timeout=timeout, retries=retries),
+        "french": FrenchProvider(timeout=timeout, retries=retries),
+    }
+
+
+class DataStore:
+    """Where series come from, in order.
+
+    1. A snapshot directory (``data_dir`` or ``$QTBT_DATA_DIR``): read directly,
+       never the network.
+    2. Otherwise the parquet cache (``cache_dir``, ``$QTBT_CACHE_DIR`` or
+       ``~/.cache/qtbt``), unless ``refresh``.
+    3. Otherwise the network provider of the series' source, whose result is
+       cached. If the download fails and a cached copy exists, the copy is
+       used with a :class:`~backtest.exceptions.StaleCacheWarning`.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        Snapshot directory laid out like ``shared/data``.
+    cache_dir : path, optional
+        Cache directory.
+    offline : bool
+        Never touch the network; a series not in snapshot or cache is an error.
+    refresh : bool
+        Re-download even when a cached copy exists.
+    providers : dict, optional
+        Network providers by source (``fred``, ``yahoo``, ``french``); the
+        real ones by default. Tests pass fakes here.
+    """
+
+    def __init__(
+        self,
+        data_dir: str | Path | None = None,
+        cache_dir: str | Path | None = None,
+        offline: bool = False,
+        refresh: bool = False,
+        providers: dict[str, Provider] | None = None,
+    ) -> None:
+        root = resolve_data_dir(data_dir)
+        self.snapshot = SnapshotProvider(root) if root is not None else None
+        self.cache = SeriesCache(resolve_cache_dir(cache_dir))
+        self.offline = offline
+        self.refresh = refresh
+        self._providers = providers
+        self._memo: dict[str, Fetched] = {}
+        self.cutoff: pd.Timestamp | None = None
+        self._parent: DataStore | None = None
+
+    def truncated(self, cutoff: str | pd.Timestamp) -> DataStore:
+        """A view of this store that hides every observation dated after ``cutoff``.
+
+        Used to prove that nothing computed for a date depends on later data:
+        a panel, label or weight for any date up to ``cutoff`` must come out
+        the same from the truncated view.
+        """
+        view = copy.copy(self)
+        view.cutoff = pd.Timestamp(cutoff)
+        view._memo = {}
+        view._parent = self
+        return view
+
+    def provenance(self) -> dict[str, dict[str, str]]:
+        """Source, origin, sha256 and fetch time of every series loaded so far."""
+        return {
+            sid: {"source": f.source, "origin": f.origin, "sha256": f.sha256,
+                  "fetched_at": f.fetched_at}
+            for sid, f in sorted(self._memo.items())
+        }
+
+    @property
+    def providers(self) -> dict[str, Provider]:
+        """Network providers (created on first use)."""
+        if self._providers is None:
+            self._providers = default_providers()
+        return self._providers
+
+    def describe(self) -> str:
+        """Where data comes from, for messages and manifests."""
+        if self.snapshot is not None:
+            return f"snapshot {self.snapshot.root}"
+        mode = "offline" if self.offline else "network"
+        return f"cache {self.cache.root} ({mode})"
+
+    def load(self, series_id: str | SeriesSpec) -> Fetched:
+        """Full observation history of one series, with provenance.
+
+        Raises
+        ------
+        UnknownSeriesError
+            Unknown id (with close matches).
+        SeriesNotAvailableError
+            Not in the snapshot, or offline with no cached copy.
+        NetworkError
+            Download failed and no cached copy exists.
+        CacheCorruptError
+            The cached copy is damaged (and the network is not used).
+        """
+        spec = series_id if isinstance(series_id, SeriesSpec) else get_spec(series_id)
+        if spec.source == "derived":
+            raise SeriesNotAvailableError(
+                f"{spec.id} is derived from {', '.join(spec.inputs)}; build it with "
+                "backtest.build_panel or `qtbt data show`."
+            )
+        if spec.id not in self._memo:
+            parent = self._parent
+            full = parent.load(spec) if parent is not None else self._load(spec)
+            if self.cutoff is not None:
+                full = dataclasses.replace(full, data=full.data[full.data.index <= self.cutoff])
+            self._memo[spec.id] = full
+        return self._memo[spec.id]
+
+    def _load(self, spec: SeriesSpec) -> Fetched:
+        if self.snapshot is not None:
+            return self.snapshot.fetch(spec)
+        cached = self.cache.has(spec)
+        if cached and not self.refresh:
+            return self.cache.read(spec)
+        if self.offline:
+            raise SeriesNotAvailableError(
+                f"{spec.id}: not in the cache {self.cache.root} and --offline forbids the "
+                "network. Pass --data-dir to a snapshot, or run once online: "
+                f"`qtbt data pull {spec.id}`."
+            )
+        try:
+            fetched = self.providers[spec.source].fetch(spec)
+        except NetworkError as exc:
+            if cached:
+                try:
+                    old = self.cache.read(spec)
+                except CacheCorruptError:
+                    raise exc from None
+                warnings.warn(
+                    f"{spec.id}: download failed ({exc}); using the cached copy fetched "
+                    f"{old.fetched_at}.",
+                    StaleCacheWarning,
+                    stacklevel=3,
+                )
+                return old
+            raise
+        self.cache.write(spec, fetched)
+        return fetched
+
+    def available(self) -> list[SeriesSpec]:
+        """Catalog entries that can be loaded without the network."""
+        from backtest.data.catalog import CATALOG
+
+        out = []
+        for spec in CATALOG.values():
+            if spec.source == "derived":
+                continue
+            if self.snapshot is not None:
+                if self.snapshot.has(spec):
+                    out.append(spec)
+            elif self.cache.has(spec):
+                out.append(spec)
+        return out

@@ -1,0 +1,1 @@
+"""Playbook strategy modules (each a small file registered with ``backtest.strategy``)."""
