@@ -1,0 +1,167 @@
+"""``qtbt regimes``: episodes, daily labels, validation and the regime picture."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+import typer
+
+from backtest.cli.common import CacheDirOpt, DataDirOpt, OfflineOpt, echo_frame, make_store
+from backtest.data.cache import atomic_write_bytes
+from backtest.data.calendar import sessions_between
+from backtest.data.panel import build_panel, last_known_session
+from backtest.exceptions import ParameterError
+from backtest.regimes.api import make_classifier
+from backtest.regimes.calendar import CalendarClassifier
+from backtest.regimes.episodes import episodes_table
+from backtest.regimes.validate import validate_against_calendar
+
+__all__ = ["parse_params", "regimes_cmd"]
+
+
+def parse_params(items: list[str] | None) -> dict[str, Any]:
+    """Parse ``k=v`` pairs; values become int, float, bool or str."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"--param takes name=value, got {item!r}.")
+        val: Any = raw.strip()
+        for cast in (int, float):
+            try:
+                val = cast(raw)
+                break
+            except ValueError:
+                continue
+        if isinstance(val, str) and val.lower() in ("true", "false"):
+            val = val.lower() == "true"
+        out[key.strip()] = val
+    return out
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+    else:
+        atomic_write_bytes(out, text.encode("utf-8"))
+        typer.echo(f"wrote {out}", err=True)
+
+
+def regimes_cmd(
+    classifier: Annotated[Literal["calendar", "data"], typer.Option(
+        help="calendar: Fed announcements; data: pace of securities held (WSHOSHO).")
+    ] = "calendar",
+    anchor: Annotated[Literal["announce", "effective"], typer.Option(
+        help="Calendar regimes start on announcement or effective dates.")] = "effective",
+    end_of_qt_days: Annotated[int | None, typer.Option(
+        help="Calendar: days end_of_qt lasts after runoff stops (default: until next event).")
+    ] = None,
+    events: Annotated[Path | None, typer.Option(help="Your own events CSV.")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", help="Data-classifier parameter name=value (repeatable).")] = None,
+    start: Annotated[str | None, typer.Option(help="First date (default 2003-01-02).")] = None,
+    end: Annotated[str | None, typer.Option(help="Last date (default: last WSHOSHO release).")
+                   ] = None,
+    daily: Annotated[bool, typer.Option("--daily", help="Print date,regime per session.")
+                     ] = False,
+    validate: Annotated[bool, typer.Option(
+        "--validate", help="Score the data classifier against the calendar.")] = False,
+    plot: Annotated[Path | None, typer.Option(help="Write the regime picture (.png or .html).")
+                    ] = None,
+    fmt: Annotated[Literal["table", "csv", "json"], typer.Option("--format")] = "table",
+    out: Annotated[Path | None, typer.Option(help="Write output to FILE instead of stdout.")
+                   ] = None,
+    data_dir: DataDirOpt = None,
+    cache_dir: CacheDirOpt = None,
+    offline: OfflineOpt = False,
+) -> None:
+    """Label Fed balance-sheet regimes and print the episodes table."""
+    store = make_store(data_dir, cache_dir, offline=offline)
+    params = parse_params(param)
+    if params and classifier != "data" and not validate:
+        raise ParameterError("--param applies to the data classifier; add --classifier data.")
+    last = last_known_session("WSHOSHO", store)
+    sessions = sessions_between(start or "2003-01-02", end or last)
+    if len(sessions) == 0:
+        raise ParameterError(f"No NYSE session between {start} and {end}; widen the range.")
+    cal = CalendarClassifier(anchor=anchor, end_of_qt_days=end_of_qt_days, events=events).fit()
+    cal_labels = cal.predict(sessions)
+    need_data = classifier == "data" or validate or plot is not None
+    data_labels = None
+    if need_data:
+        clf = make_classifier("data", **params)
+        data_labels = clf.fit_store(store).predict(sessions)  # type: ignore[union-attr]
+    labels = data_labels if classifier == "data" else cal_labels
+    assert labels is not None
+    if plot is not None:
+        from backtest.regimes.plot import save_regime_plot
+
+        panel = build_panel(["WSHOSHO", "NETLIQ"], start=sessions[0], end=sessions[-1],
+                            store=store, on_stale="ignore")
+        assert data_labels is not None
+        written = save_regime_plot(plot, panel, {"calendar": cal_labels, "data": data_labels})
+        typer.echo(f"wrote {written}", err=True)
+        if not (validate or daily) and out is None:
+            return
+    if validate:
+        assert data_labels is not None
+        eff = CalendarClassifier(anchor="effective", end_of_qt_days=end_of_qt_days,
+                                 events=events).fit()
+        report = validate_against_calendar(data_labels, eff.predict(sessions), eff.changes())
+        _print_validation(report, fmt, out)
+        return
+    if daily:
+        frame = labels.to_frame("regime")
+        frame.index.name = "date"
+        text = (frame.to_csv(lineterminator="\n", date_format="%Y-%m-%d") if fmt != "json"
+                else json.dumps(dict(zip(pd.DatetimeIndex(labels.index).strftime("%Y-%m-%d"),
+                                         labels.astype(str), strict=True)), indent=1))
+        _emit(text, out)
+        return
+    table = episodes_table(labels, store)
+    if fmt == "json":
+        _emit(table.to_json(orient="records", date_format="iso", indent=1) + "\n", out)
+    elif fmt == "csv":
+        _emit(table.to_csv(index=False, lineterminator="\n"), out)
+    elif out is not None:
+        _emit(table.to_string(index=False) + "\n", out)
+    else:
+        echo_frame(table, "table", index=False)
+
+
+def _print_validation(report: Any, fmt: str, out: Path | None) -> None:
+    head = report.summary()
+    if fmt == "json":
+        payload = {
+            **head,
+            "per_label": json.loads(report.per_label.reset_index().to_json(orient="records")),
+            "delays": json.loads(report.delays.to_json(orient="records", date_format="iso")),
+        }
+        _emit(json.dumps(payload, indent=1) + "\n", out)
+        return
+    delays = report.delays.assign(
+        change=report.delays["change"].dt.date,
+        detected=report.delays["detected"].dt.date,
+    )
+    lines = [
+        f"data classifier vs calendar (effective anchor), {head['start']} to {head['end']}",
+        f"weeks compared: {head['weeks']}",
+        f"weeks agreeing: {head['agreement']:.1%}  (aim: >= 90%)",
+        f"detection delay: median {head['median_delay_weeks']} weeks (aim <= 6), "
+        f"max {head['max_delay_weeks']} (aim <= 13), over 13: {head['over_13_weeks']}, "
+        f"missed: {head['missed']} of {head['changes']} changes",
+        "",
+        "per label:",
+        report.per_label.round(3).to_string(),
+        "",
+        "regime changes:",
+        pd.DataFrame(delays).to_string(index=False),
+    ]
+    if fmt == "csv":
+        _emit(report.delays.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d"),
+              out)
+    else:
+        _emit("\n".join(lines) + "\n", out)

@@ -1,0 +1,90 @@
+"""`qtbt regimes` end to end on the real snapshot."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from backtest.cli import main
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_episodes_csv(snapshot_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["regimes", "--format", "csv", "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == ("label,start,end,weeks,securities_change_bn,assets_pct_gdp_start,"
+                        "assets_pct_gdp_end,net_liquidity_change_bn")
+    qt2 = next(line for line in lines if line.startswith("QT,2022-06-01"))
+    assert qt2.split(",")[2] == "2024-05-31"
+    assert float(qt2.split(",")[4]) < -1500  # QT2 shed more than $1.5tn of securities
+
+
+def test_daily_labels_and_json(snapshot_dir: Path, tmp_path: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    out_file = tmp_path / "daily.csv"
+    code, _, err = run(["regimes", "--daily", "--anchor", "announce", "--out", str(out_file),
+                        "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 0 and "wrote" in err
+    text = out_file.read_text().splitlines()
+    assert text[0] == "date,regime"
+    assert "2020-03-16,QE" in text
+    assert "2020-03-13,neutral" in text
+    code, out, _ = run(["regimes", "--classifier", "data", "--format", "json",
+                        "--data-dir", str(snapshot_dir)], capsys)
+    rows = json.loads(out)
+    assert {r["label"] for r in rows} <= {"QE", "taper", "QT", "end_of_qt", "neutral"}
+
+
+def test_validate_reports_numbers(snapshot_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["regimes", "--validate", "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 0
+    assert "weeks agreeing:" in out and "detection delay: median" in out
+    code, out, _ = run(["regimes", "--validate", "--format", "json",
+                        "--data-dir", str(snapshot_dir)], capsys)
+    payload = json.loads(out)
+    assert payload["changes"] == 17 and 0.5 < payload["agreement"] <= 1
+
+
+def test_plot_png_and_html(snapshot_dir: Path, tmp_path: Path,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("r.png", "r.html"):
+        code, _, _ = run(["regimes", "--plot", str(tmp_path / name),
+                          "--data-dir", str(snapshot_dir)], capsys)
+        assert code == 0
+        assert (tmp_path / name).stat().st_size > 10_000
+    assert (tmp_path / "r.png").read_bytes()[:4] == b"\x89PNG"
+    assert "<script" in (tmp_path / "r.html").read_text()[:5_000_000]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--param", "window_weeks=99", "--classifier", "data"], "window_weeks = 99 is out"),
+        (["--param", "speed=3", "--classifier", "data"], "Unknown data-classifier parameter"),
+        (["--param", "qe_enter=30"], "--param applies to the data classifier"),
+        (["--plot", "x.pdf"], "--plot takes a .png or .html"),
+    ],
+)
+def test_bad_input(extra: list[str], message: str, snapshot_dir: Path,
+                   capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["regimes", *extra, "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 2
+    assert message in err and "Traceback" not in err
+
+
+def test_bad_events_file(snapshot_dir: Path, tmp_path: Path,
+                         capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "ev.csv"
+    bad.write_text("announced,effective,label,kind,description,source\n"
+                   "2020-03-15,2020-03-16,QE,qe,x,y\n2020-04-01,2020-03-01,QT,qt_start,x,y\n")
+    code, _, err = run(["regimes", "--events", str(bad), "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 2
+    assert "line 3: effective date 2020-03-01 is before the announcement" in err
