@@ -25,6 +25,12 @@ def _register() -> None:
     from backtest.cli.data import data_app
 
     app.add_typer(data_app, name="data")
+    from backtest.cli.regimes import regimes_cmd
+
+    app.command("regimes")(regimes_cmd)
+    from backtest.cli.events import events_cmd
+
+    app.command("events")(events_cmd)
 
 
 _register()

@@ -1,0 +1,163 @@
+"""``qtbt events``: event studies around Fed balance-sheet announcements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import pandas as pd
+import typer
+
+from backtest.cli.common import CacheDirOpt, DataDirOpt, FormatOpt, OfflineOpt, make_store
+from backtest.eventstudy.study import (
+    EventStudyResult,
+    event_study,
+    parse_dates,
+    select_events,
+)
+from backtest.exceptions import ParameterError
+from backtest.regimes.events import EVENT_SETS, Event
+
+__all__ = ["events_cmd"]
+
+# columns of the table view (csv carries every column of the tidy frame)
+_TABLE_COLUMNS = [
+    "date", "series", "kind", "event_session", "start_close_date", "end_close_date",
+    "start_value", "end_value", "change_bp", "return", "abnormal_return", "beta",
+]
+_OPTIONAL = ("change_bp", "return", "abnormal_return", "beta")
+
+
+def _split(values: list[str]) -> list[str]:
+    return [t.strip() for v in values for t in v.split(",") if t.strip()]
+
+
+def events_cmd(
+    series: Annotated[
+        list[str],
+        typer.Option(
+            "--series", "-s",
+            help="Daily series, comma-separated or repeated: yields/spreads (moves in bp, "
+            "e.g. DGS10,T2S10S,SOFR_IORB) or prices (returns, e.g. SPY,TLT,SP500).",
+            show_default=False,
+        ),
+    ],
+    events_file: Annotated[
+        Path | None,
+        typer.Option("--events", help="Events file in the format of the shipped "
+                     "backtest/regimes/events.csv (default: the shipped file).",
+                     show_default=False),
+    ] = None,
+    set_name: Annotated[
+        str | None,
+        typer.Option("--set", help=f"Event set: {', '.join(EVENT_SETS)} (qt_end = QT "
+                     "slowdowns and ends; rmp = reserve-management purchases).",
+                     show_default=False),
+    ] = None,
+    dates: Annotated[
+        str | None,
+        typer.Option("--dates", help="Plain event dates, YYYY-MM-DD,YYYY-MM-DD,...",
+                     show_default=False),
+    ] = None,
+    window: Annotated[
+        int,
+        typer.Option("--window", "-n", help="Sessions from the close before the event "
+                     "session to the last close (1: the event session's own move)."),
+    ] = 1,
+    anchor: Annotated[
+        Literal["announce", "effective"],
+        typer.Option(help="Date events by announcement or by effective date."),
+    ] = "announce",
+    timing: Annotated[
+        Literal["intraday", "after_close", "before_open"],
+        typer.Option(help="When the news came out. intraday (FOMC 14:00 ET) and "
+                     "before_open: the event session is the event date (or the next session "
+                     "if the market is closed); after_close: the next session."),
+    ] = "intraday",
+    benchmark: Annotated[
+        str | None,
+        typer.Option(help="Price series for abnormal returns of price series, e.g. SPY.",
+                     show_default=False),
+    ] = None,
+    abnormal: Annotated[
+        Literal["ols", "market"],
+        typer.Option(help="ols: beta from 250 daily returns ending 10 sessions before the "
+                     "event; market: beta = 1."),
+    ] = "ols",
+    skip_missing: Annotated[
+        bool,
+        typer.Option("--skip-missing", help="Leave out (with a warning) events a series has "
+                     "no data for, instead of stopping."),
+    ] = False,
+    show: Annotated[
+        Literal["both", "moves", "summary"],
+        typer.Option(help="What to print: per-event moves, the per-series summary, or both "
+                     "(in csv, two blocks separated by a blank line)."),
+    ] = "both",
+    fmt: FormatOpt = "table",
+    data_dir: DataDirOpt = None,
+    cache_dir: CacheDirOpt = None,
+    offline: OfflineOpt = False,
+) -> None:
+    """Measure moves around Fed balance-sheet events: bp for yields, returns for prices.
+
+    For each event the move runs from the close before the event session to the
+    close WINDOW sessions later; then per series the total, mean, std and
+    t-statistic (mean / (std / sqrt(n))). An event on a non-trading day maps to
+    the next session. Give events with --set, --events (all of a file, or a set
+    from it) or --dates.
+    """
+    refs = _split(series)
+    if not refs:
+        raise ParameterError("--series is empty; e.g. --series DGS10,SPY.")
+    if dates is not None and (set_name is not None or events_file is not None):
+        raise ParameterError("--dates cannot be combined with --set or --events; pick one.")
+    chosen: list[Event | pd.Timestamp]
+    if dates is not None:
+        chosen = list(parse_dates(dates))
+    elif set_name is not None or events_file is not None:
+        chosen = list(select_events(set_name, events_file))
+    else:
+        raise ParameterError(
+            f"Say which events: --set NAME ({', '.join(EVENT_SETS)}), --events FILE or "
+            "--dates YYYY-MM-DD,..."
+        )
+    store = make_store(data_dir, cache_dir, offline=offline)
+    result = event_study(
+        refs, chosen, window=window, store=store, anchor=anchor, timing=timing,
+        benchmark=benchmark, abnormal=abnormal, on_missing="skip" if skip_missing else "raise",
+    )
+    _print(result, fmt, show)
+
+
+def _print(result: EventStudyResult, fmt: str, show: str) -> None:
+    moves = result.moves
+    summary = result.summary
+    if fmt == "csv":
+        blocks = []
+        if show in ("both", "moves"):
+            blocks.append(moves.to_csv(index=False, date_format="%Y-%m-%d",
+                                       float_format="%.10g", lineterminator="\n"))
+        if show in ("both", "summary"):
+            blocks.append(summary.to_csv(index=False, float_format="%.10g",
+                                         lineterminator="\n"))
+        typer.echo("\n".join(blocks), nl=False)
+        return
+    if show in ("both", "moves"):
+        view = moves[_TABLE_COLUMNS].copy()
+        view = view.drop(columns=[c for c in _OPTIONAL if view[c].isna().all()])
+        for c in ("date", "event_session", "start_close_date", "end_close_date"):
+            view[c] = view[c].dt.strftime("%Y-%m-%d")
+        with pd.option_context("display.max_rows", None, "display.width", 200,
+                               "display.max_columns", None,
+                               "display.float_format", "{:.6g}".format):
+            typer.echo(view.to_string(index=False))
+    if show in ("both", "summary"):
+        if show == "both":
+            typer.echo("")
+        bench = f", abnormal vs {result.benchmark} ({result.abnormal})" if result.benchmark else ""
+        typer.echo(f"summary: window {result.window} session(s), anchor {result.anchor}, "
+                   f"timing {result.timing}{bench}")
+        with pd.option_context("display.width", 200, "display.max_columns", None,
+                               "display.float_format", "{:.6g}".format):
+            typer.echo(summary.to_string(index=False))
