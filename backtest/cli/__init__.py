@@ -31,6 +31,10 @@ def _register() -> None:
     from backtest.cli.events import events_cmd
 
     app.command("events")(events_cmd)
+    from backtest.cli.run import run_cmd, strategies_cmd
+
+    app.command("run")(run_cmd)
+    app.command("strategies")(strategies_cmd)
 
 
 _register()

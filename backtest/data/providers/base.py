@@ -63,4 +63,4 @@ def content_sha256(data: pd.DataFrame) -> str:
 
 def utc_now_iso() -> str:
     """Current UTC time, ISO-8601 with seconds."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()

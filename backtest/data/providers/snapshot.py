@@ -78,7 +78,7 @@ class SnapshotProvider:
             data = read_observation_csv(path, columns=spec.fields)
         else:
             data = read_observation_csv(path, columns=(spec.id,))[[spec.id]]
-        mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
+        mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
         return Fetched(
             data=data,
             source="snapshot",

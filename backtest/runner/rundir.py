@@ -1,0 +1,137 @@
+"""Write a run directory atomically: manifest, metrics, returns, weights."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from backtest.exceptions import ParameterError
+from backtest.runner.run import RunOutput
+
+__all__ = ["default_run_id", "git_revision", "package_versions", "write_run"]
+
+_PACKAGES = ("qtbt", "pandas", "numpy", "vectorbt", "numba", "pyarrow", "exchange_calendars",
+             "yfinance", "fredapi", "scipy", "plotly", "matplotlib")
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages that shape results."""
+    out = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def git_revision(path: Path | None = None) -> dict[str, Any]:
+    """Git commit of the qtbt checkout (and whether it had uncommitted changes)."""
+    where = path or Path(__file__).resolve().parents[2]
+    try:
+        rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=where, capture_output=True,
+                             text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=where, capture_output=True, text=True, timeout=10,
+                               check=True).stdout.strip() != ""
+        return {"commit": rev, "dirty": dirty}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+
+
+def default_run_id(out: RunOutput, now: dt.datetime) -> str:
+    """``<strategy>_<UTC yyyymmdd-HHMMSS>_<config hash 8>``."""
+    return f"{out.config.strategy}_{now:%Y%m%d-%H%M%S}_{out.config.digest()[:8]}"
+
+
+def _metrics_bytes(metrics: dict[str, Any]) -> bytes:
+    return (json.dumps(metrics, sort_keys=True, indent=2, allow_nan=False) + "\n").encode()
+
+
+def write_run(out: RunOutput, root: str | Path = "results", run_id: str | None = None,
+              command: list[str] | None = None, started_at: dt.datetime | None = None) -> Path:
+    """Write ``root/<run_id>/`` and return its path.
+
+    Files: ``manifest.json`` (config, parameters, engine, command, data
+    checksums, package versions, git revision, timestamps, notes),
+    ``metrics.json`` (no timestamps: byte-identical for the same config and
+    data), ``returns.parquet`` (daily returns of the strategy and
+    benchmarks), ``weights.parquet`` (daily target weights, decided at each
+    close), ``positions.parquet`` (weights actually held at each close, with
+    cash), ``regimes.parquet`` (daily labels).
+
+    Everything is written into a temporary folder next to the target and
+    renamed into place at the end, so a failure leaves no partial run, and an
+    existing run is never overwritten.
+
+    Raises
+    ------
+    ParameterError
+        If ``run_id`` is not a plain name or the run directory already exists.
+    """
+    started = started_at or dt.datetime.now(dt.UTC)
+    rid = run_id or default_run_id(out, started)
+    if not _RUN_ID.match(rid):
+        raise ParameterError(
+            f"--run-id {rid!r} is not a plain name; use letters, digits, '_', '-' or '.'."
+        )
+    root_path = Path(root)
+    final = root_path / rid
+    if final.exists():
+        raise ParameterError(
+            f"Run directory {final} already exists; runs are never overwritten. Pick another "
+            "--run-id or omit it."
+        )
+    root_path.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{rid}.", dir=root_path))
+    try:
+        res = out.result
+        returns = pd.DataFrame({"strategy": res.returns,
+                                **{n: b.returns for n, b in out.benchmarks.items()}})
+        returns.index.name = "date"
+        returns.to_parquet(tmp / "returns.parquet")
+        targets = res.targets.ffill().fillna(0.0)
+        targets.index.name = "date"
+        targets.to_parquet(tmp / "weights.parquet")
+        res.weights.rename_axis("date").to_parquet(tmp / "positions.parquet")
+        out.regimes.to_frame("regime").rename_axis("date").to_parquet(tmp / "regimes.parquet")
+        (tmp / "metrics.json").write_bytes(_metrics_bytes(out.metrics))
+        manifest = {
+            "run_id": rid,
+            "strategy": out.config.strategy,
+            "parameters": out.params,
+            "config": out.config.to_dict(),
+            "config_sha256": out.config.digest(),
+            "engine": out.engine.to_dict(),
+            "range": {"start": f"{res.returns.index[0]:%Y-%m-%d}",
+                      "end": f"{res.returns.index[-1]:%Y-%m-%d}",
+                      "sessions": len(res.returns)},
+            "command": command if command is not None else sys.argv,
+            "data": out.provenance,
+            "versions": package_versions(),
+            "git": git_revision(),
+            "notes": out.notes,
+            "started_at": started.replace(microsecond=0).isoformat(),
+            "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "metrics_sha256": hashlib.sha256(_metrics_bytes(out.metrics)).hexdigest(),
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        os.rename(tmp, final)  # atomic on one filesystem; fails if final appeared meanwhile
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final

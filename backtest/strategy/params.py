@@ -1,0 +1,127 @@
+"""Typed strategy parameters: defaults, allowed ranges, validation that teaches."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from backtest.data.catalog import suggest
+from backtest.exceptions import ParameterError
+
+__all__ = ["Param", "ParamKind", "validate_params"]
+
+ParamKind = Literal["float", "int", "str", "bool", "table"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One strategy parameter.
+
+    Attributes
+    ----------
+    name : str
+        Identifier used with ``--param name=value``.
+    default : Any
+        Value used when none is given.
+    kind : {"float", "int", "str", "bool", "table"}
+        Type. ``table`` is a mapping regime label -> {ticker: weight}, set in
+        a TOML config file.
+    low, high : float, optional
+        Inclusive bounds for numbers.
+    choices : tuple of str
+        Allowed values for strings.
+    help : str
+        One line: meaning and units.
+    grid : tuple
+        Default values for parameter sweeps.
+    """
+
+    name: str
+    default: Any
+    kind: ParamKind = "float"
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    help: str = ""
+    grid: tuple[Any, ...] = field(default=())
+
+    def describe(self) -> str:
+        """Compact description: ``name=default (allowed) help``."""
+        if self.kind == "table":
+            allowed = "regime -> {ticker: weight} table (TOML config)"
+        elif self.choices:
+            allowed = "|".join(self.choices)
+        elif self.low is not None or self.high is not None:
+            allowed = f"{self.kind} in [{self.low}, {self.high}]"
+        else:
+            allowed = self.kind
+        shown = "<table>" if self.kind == "table" else self.default
+        return f"{self.name}={shown} ({allowed}) {self.help}".rstrip()
+
+    def coerce(self, value: Any, strategy: str) -> Any:
+        """Convert and check ``value``; raise ParameterError saying what is allowed."""
+        where = f"{strategy}: parameter {self.name}"
+        if self.kind == "table":
+            if not isinstance(value, Mapping):
+                raise ParameterError(f"{where} must be a table of regime -> {{ticker: weight}}, "
+                                     f"got {value!r}; set it in a TOML config file.")
+            return {str(k): {str(t): float(w) for t, w in dict(v).items()}
+                    for k, v in value.items()}
+        if self.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            if str(value).lower() in ("true", "1", "yes"):
+                return True
+            if str(value).lower() in ("false", "0", "no"):
+                return False
+            raise ParameterError(f"{where} must be true or false, got {value!r}.")
+        if self.kind == "str":
+            text = str(value)
+            if self.choices and text not in self.choices:
+                raise ParameterError(
+                    f"{where} = {text!r} is not allowed; choose one of {', '.join(self.choices)}."
+                )
+            return text
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            num: float | int = int(value) if self.kind == "int" else float(value)
+            if self.kind == "int" and float(value) != int(value):
+                raise ValueError
+        except (TypeError, ValueError):
+            raise ParameterError(
+                f"{where} must be {'a whole number' if self.kind == 'int' else 'a number'}, "
+                f"got {value!r}."
+            ) from None
+        if (self.low is not None and num < self.low) or (
+            self.high is not None and num > self.high
+        ):
+            raise ParameterError(
+                f"{where} = {num} is out of range; allowed: {self.low} to {self.high}."
+            )
+        return num
+
+
+def validate_params(
+    params: tuple[Param, ...], given: Mapping[str, Any], strategy: str
+) -> dict[str, Any]:
+    """Merge ``given`` over the defaults, checking names, types and ranges.
+
+    Raises
+    ------
+    ParameterError
+        Unknown name (with close matches and the list of parameters), wrong
+        type, or value out of range.
+    """
+    by_name = {p.name: p for p in params}
+    for name in given:
+        if name not in by_name:
+            close = suggest(name, by_name)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            known = ", ".join(by_name) or "none"
+            raise ParameterError(
+                f"{strategy} has no parameter {name!r}.{hint} Its parameters: {known}."
+            )
+    return {p.name: p.coerce(given[p.name], strategy) if p.name in given else p.default
+            for p in params}

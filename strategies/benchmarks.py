@@ -1,0 +1,50 @@
+"""Benchmarks: buy-and-hold SPY and a monthly 60/40 SPY/IEF.
+
+Both run through the same engine as every strategy, so costs and execution
+are identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from backtest.strategy import Param, StrategyContext, StrategySpec
+from backtest.strategy.building import constant
+
+
+def _buy_and_hold(ctx: StrategyContext, p: Mapping[str, Any]) -> pd.DataFrame:
+    asset = str(p["asset"])
+    w = pd.DataFrame({asset: np.nan}, index=ctx.index)
+    w.loc[ctx.first_session] = 1.0  # one decision, at the first close; held ever after
+    return w
+
+
+def _sixty_forty(ctx: StrategyContext, p: Mapping[str, Any]) -> pd.DataFrame:
+    eq = float(p["equity_weight"])
+    return constant(ctx.index, {"SPY": eq, "IEF": 1.0 - eq})
+
+
+BUY_AND_HOLD = StrategySpec(
+    name="buy_and_hold",
+    description="Buy SPY on the first session and hold it (benchmark).",
+    claim="Benchmark: the equity market, no regime information.",
+    params=(Param("asset", "SPY", "str", help="ticker held", grid=("SPY",)),),
+    assets=lambda p: (str(p["asset"]),),
+    weights=_buy_and_hold,
+    rebalance="daily",
+)
+
+SIXTY_FORTY = StrategySpec(
+    name="sixty_forty",
+    description="60% SPY / 40% IEF, rebalanced on the first session of each month (benchmark).",
+    claim="Benchmark: a balanced portfolio, no regime information.",
+    params=(Param("equity_weight", 0.6, "float", 0.0, 1.0, help="SPY share; IEF the rest",
+                  grid=(0.4, 0.5, 0.6, 0.7)),),
+    assets=("SPY", "IEF"),
+    weights=_sixty_forty,
+    rebalance="monthly",
+)
