@@ -46,6 +46,7 @@ def _show_warning(message: Any, category: type[Warning], *args: Any, **kwargs: A
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; user errors print one clear message and exit non-zero, no traceback."""
+    previous = warnings.showwarning
     warnings.showwarning = _show_warning
     try:
         app(args=argv, prog_name="qtbt")
@@ -55,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # typer's standalone mode exits with the command's code
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
+    finally:
+        warnings.showwarning = previous
     return 0
 
 

@@ -1,0 +1,118 @@
+"""`qtbt run` and `qtbt strategies` end to end, including bad input."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from backtest.cli import main
+from backtest.exceptions import StaleSeriesWarning
+from tests.conftest import MakeSnapshot
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_strategies_lists_names_and_parameters(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["strategies"], capsys)
+    assert code == 0
+    assert "playbook" in out and "net_liquidity" in out
+    assert "lookback=63 (int in [5, 260])" in out
+
+
+def test_run_writes_a_run_directory(snapshot_dir: Path, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["run", "dollar", "--start", "2016-01-04", "--end", "2020-12-31",
+                        "--param", "end_of_qt_position=short", "--costs-bps", "5",
+                        "--out", str(tmp_path), "--run-id", "usd", "--data-dir",
+                        str(snapshot_dir)], capsys)
+    assert code == 0
+    assert "Sharpe by regime" in out and "wrote" in out
+    files = {p.name for p in (tmp_path / "usd").iterdir()}
+    assert {"manifest.json", "metrics.json", "returns.parquet", "weights.parquet"} <= files
+    # never overwrite an existing run
+    code, _, err = run(["run", "dollar", "--out", str(tmp_path), "--run-id", "usd",
+                        "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 2 and "already exists" in err
+
+
+def test_config_file(snapshot_dir: Path, tmp_path: Path,
+                     capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = tmp_path / "pb.toml"
+    cfg.write_text('strategy = "playbook"\nstart = 2019-01-02\nend = 2021-12-31\n'
+                   "[params.table.QT]\nSPY = 0.5\n[params.table.neutral]\nIEF = 1.0\n"
+                   '[engine]\ncosts_bps = 1.0\nrebalance = "regime_change"\n'
+                   '[regimes]\nclassifier = "data"\n')
+    code, out, err = run(["run", "--config", str(cfg), "--out", str(tmp_path), "--run-id", "c",
+                          "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 0, err
+    w = pd.read_parquet(tmp_path / "c" / "weights.parquet")
+    assert set(w.columns) == {"SPY", "IEF"}
+    assert "rebalance regime_change" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run", "playbok"], "Unknown strategy 'playbok'. Did you mean: playbook"),
+        (["run", "value_tilt", "--param", "tilt=0.3"], "no parameter 'tilt'"),
+        (["run", "value_tilt", "--param", "qt_tilt=big"], "qt_tilt must be a number"),
+        (["run", "curve", "--param", "size=3"], "size = 3.0 is out of range"),
+        (["run", "dollar", "--start", "2001-01-02"],
+         "before the first price of IEF (from 2002-07-30), UUP (from 2007-03-01)"),
+        (["run", "dollar", "--start", "2020-01-02", "--end", "2019-01-02"], "Empty backtest"),
+        (["run", "dollar", "--rebalance", "hourly"], "rebalance"),
+        (["run", "dollar", "--cash-yield", "gold"], "cash_yield must be one of"),
+        (["run", "dollar", "--run-id", "../escape"], "not a plain name"),
+    ],
+)
+def test_bad_input_exits_2_without_traceback_or_leftovers(
+    argv: list[str], message: str, snapshot_dir: Path, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run([*argv, "--out", str(tmp_path), "--data-dir", str(snapshot_dir)],
+                       capsys)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_asset_and_early_ending_series(make_snapshot: MakeSnapshot, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    days = pd.bdate_range("2019-01-02", "2021-06-30")
+    px = pd.Series(np.linspace(100, 120, len(days)), index=days)
+    root = make_snapshot({"SPY": px, "IEF": px.loc[:"2021-03-31"], "DGS3MO": px * 0 + 1.0,
+                          "WSHOSHO": px.resample("W-WED").last()})
+    code, _, err = run(["run", "dollar", "--out", str(tmp_path / "r"), "--data-dir", str(root)],
+                       capsys)
+    assert code == 2 and "UUP: no file" in err and not (tmp_path / "r").exists()
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", StaleSeriesWarning)  # the CLI prints it as a warning
+        code, _, err = run(["run", "sixty_forty", "--end", "2021-06-30", "--out",
+                            str(tmp_path / "r"), "--run-id", "x", "--data-dir", str(root)], capsys)
+    assert code == 0
+    assert "warning: Prices end before --end 2021-06-30: IEF (last 2021-03-31); the backtest " \
+           "ends on 2021-03-31 instead." in err
+    manifest = (tmp_path / "r" / "x" / "manifest.json").read_text()
+    assert "the backtest ends on 2021-03-31" in manifest
+
+
+def test_failure_while_writing_leaves_no_run_dir(snapshot_dir: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full (injected)")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", boom)
+    with pytest.raises(OSError, match="injected"):
+        main(["run", "dollar", "--start", "2018-01-02", "--end", "2019-12-31", "--out",
+              str(tmp_path), "--run-id", "z", "--data-dir", str(snapshot_dir)])
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,64 @@
+"""The strategy contract: registry, typed parameters, errors that teach."""
+
+from __future__ import annotations
+
+import pytest
+
+import strategies
+from backtest.exceptions import ParameterError
+from backtest.strategy import Param, get_strategy, load_registry, validate_params
+
+EXPECTED = {"value_tilt", "duration", "curve", "dollar", "net_liquidity", "funding_stress",
+            "playbook", "buy_and_hold", "sixty_forty"}
+
+
+def test_registry_lists_every_playbook_strategy() -> None:
+    reg = load_registry()
+    assert set(reg) == EXPECTED
+    for name, spec in reg.items():
+        assert spec.name == name
+        assert spec.description and spec.claim
+        params = spec.resolve()
+        assert spec.assets_for(params)
+        module = __import__(spec.weights.__module__, fromlist=["x"])
+        assert module.__doc__ and len(module.__doc__) > 80, name  # docstring states the claim
+
+
+def test_unknown_strategy_suggests_names() -> None:
+    with pytest.raises(ParameterError, match=r"Unknown strategy 'playbok'\. Did you mean: "
+                                             r"playbook"):
+        get_strategy("playbok")
+
+
+def test_parameter_errors() -> None:
+    spec = get_strategy("value_tilt")
+    with pytest.raises(ParameterError, match=r"no parameter 'qt_tlt'\. Did you mean qt_tilt"):
+        spec.resolve({"qt_tlt": 0.3})
+    with pytest.raises(ParameterError, match=r"qt_tilt must be a number, got 'lots'"):
+        spec.resolve({"qt_tilt": "lots"})
+    with pytest.raises(ParameterError, match=r"qt_cash = 1.5 is out of range; allowed: 0.0 to "
+                                             r"1.0"):
+        spec.resolve({"qt_cash": 1.5})
+    with pytest.raises(ParameterError, match=r"pair = 'SPY/QQQ' is not allowed; choose one of "
+                                             r"IWD/IWF, VTV/VUG"):
+        spec.resolve({"pair": "SPY/QQQ"})
+    with pytest.raises(ParameterError, match=r"lookback must be a whole number, got 2\.5"):
+        get_strategy("net_liquidity").resolve({"lookback": 2.5})
+
+
+def test_validate_params_fills_defaults_and_coerces() -> None:
+    params = (Param("n", 3, "int", 1, 10), Param("flag", False, "bool"))
+    assert validate_params(params, {"n": "7", "flag": "true"}, "s") == {"n": 7, "flag": True}
+    assert validate_params(params, {}, "s") == {"n": 3, "flag": False}
+
+
+def test_playbook_table_validation() -> None:
+    from backtest.regimes import LABELS
+    from backtest.strategy.building import check_table
+
+    check_table(strategies.playbook.DEFAULT_TABLE, "playbook")
+    assert set(strategies.playbook.DEFAULT_TABLE) == set(LABELS)
+    with pytest.raises(ParameterError, match=r"weights for QT add up to gross 1\.3"):
+        check_table({"QT": {"SPY": 1.0, "SHY": 0.3}}, "playbook")
+    with pytest.raises(ParameterError, match="unknown regime 'qt'"):
+        check_table({"qt": {"SPY": 1.0}}, "playbook")
