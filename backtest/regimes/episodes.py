@@ -6,6 +6,7 @@ import pandas as pd
 
 from backtest.data.panel import build_panel
 from backtest.data.store import DataStore
+from backtest.metrics.regime import episodes
 
 __all__ = ["EPISODE_COLUMNS", "episode_runs", "episodes_table"]
 
@@ -16,18 +17,11 @@ EPISODE_COLUMNS = [
 
 
 def episode_runs(labels: pd.Series) -> pd.DataFrame:
-    """Contiguous runs of equal labels: ``label``, ``start``, ``end`` (sessions), ``days``."""
-    if labels.empty:
-        return pd.DataFrame(columns=["label", "start", "end", "days"])
-    group = labels.ne(labels.shift()).cumsum()
-    idx = labels.index.to_series()
-    runs = pd.DataFrame({
-        "label": labels.groupby(group).first(),
-        "start": idx.groupby(group).first(),
-        "end": idx.groupby(group).last(),
-        "days": labels.groupby(group).size(),
-    })
-    return runs.reset_index(drop=True)
+    """Contiguous runs of equal labels: ``label``, ``start``, ``end`` (sessions), ``days``.
+
+    The same computation as :func:`backtest.metrics.regime.episodes`, which it calls.
+    """
+    return episodes(labels)
 
 
 def episodes_table(labels: pd.Series, store: DataStore) -> pd.DataFrame:
