@@ -1,0 +1,68 @@
+"""Parameter sweeps at speed, overfitting statistics, walk-forward validation, Dask scale-out.
+
+* :func:`run_sweep` — every configuration of a grid over one shared context,
+  evaluated in chunks by a numba kernel that reproduces the vectorbt engine
+  (:mod:`backtest.sweep.kernel`);
+* :func:`deflated_sharpe_ratio`, :func:`pbo_cscv` — how much of the best
+  result is selection luck (:mod:`backtest.sweep.stats`);
+* :func:`walk_forward_sweep` — rolling, expanding and leave-one-episode-out
+  validation (:mod:`backtest.sweep.walkforward`);
+* :class:`LocalExecutor`, :class:`DaskExecutor` — where chunks run.
+"""
+
+from __future__ import annotations
+
+from backtest.sweep.executor import (
+    DaskExecutor,
+    LocalExecutor,
+    SchedulerUnreachableError,
+    make_executor,
+    parse_bytes,
+    plan_chunks,
+)
+from backtest.sweep.grid import default_grid, expand_grid, parse_grid
+from backtest.sweep.kernel import SimOutput, simulate
+from backtest.sweep.measures import Measures, measure
+from backtest.sweep.output import write_sweep
+from backtest.sweep.plan import KernelSettings, Market, TargetPlan
+from backtest.sweep.stats import (
+    PBOResult,
+    deflated_sharpe_ratio,
+    expected_max_sharpe,
+    pbo_cscv,
+    probabilistic_sharpe_ratio,
+)
+from backtest.sweep.sweep import SweepResult, estimate_bytes, run_sweep, sweep_targets
+from backtest.sweep.walkforward import WalkForwardResult, walk_forward, walk_forward_sweep
+
+__all__ = [
+    "DaskExecutor",
+    "KernelSettings",
+    "LocalExecutor",
+    "Market",
+    "Measures",
+    "PBOResult",
+    "SchedulerUnreachableError",
+    "SimOutput",
+    "SweepResult",
+    "TargetPlan",
+    "WalkForwardResult",
+    "default_grid",
+    "deflated_sharpe_ratio",
+    "estimate_bytes",
+    "expand_grid",
+    "expected_max_sharpe",
+    "make_executor",
+    "measure",
+    "parse_bytes",
+    "parse_grid",
+    "pbo_cscv",
+    "plan_chunks",
+    "probabilistic_sharpe_ratio",
+    "run_sweep",
+    "simulate",
+    "sweep_targets",
+    "walk_forward",
+    "walk_forward_sweep",
+    "write_sweep",
+]

@@ -1,0 +1,160 @@
+"""Write sweep and walk-forward run directories atomically.
+
+``DIR/<run_id>/`` holds:
+
+* sweep: ``sweep.parquet`` (one row per configuration), ``summary.json``
+  (best configurations with their deflated Sharpe ratio, PBO), and
+  ``manifest.json``;
+* walk-forward: additionally ``walkforward.parquet`` (rolling and expanding
+  windows), ``leave_one_out.parquet`` (episodes) and the side-by-side
+  summary in ``summary.json``.
+
+``sweep.parquet`` and ``summary.json`` carry no timestamps: the same
+configuration and data give the same values. The manifest records the
+command, configuration, data checksums, package versions, git revision and
+timing, like ``qtbt run``'s (same helpers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from backtest.exceptions import ParameterError
+from backtest.metrics import to_jsonable
+from backtest.runner.rundir import git_revision, package_versions
+from backtest.sweep.sweep import SweepResult
+from backtest.sweep.walkforward import WalkForwardResult
+
+__all__ = ["default_sweep_id", "sweep_summary", "write_sweep"]
+
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+
+
+def default_sweep_id(result: SweepResult, kind: str, now: dt.datetime) -> str:
+    """``<strategy>-<kind>_<UTC yyyymmdd-HHMMSS>_<config hash 8>``."""
+    return f"{result.strategy}-{kind}_{now:%Y%m%d-%H%M%S}_{result.digest()[:8]}"
+
+
+def sweep_summary(result: SweepResult, top: int = 5) -> dict[str, Any]:
+    """JSON-ready summary: range, grid size, the best configurations with DSR, and PBO."""
+    best = result.best(top)
+    keep = [*result.config_columns, "dsr", "sharpe", "total_return", "max_drawdown",
+            "turnover", "sharpe_QT", "sharpe_QE"]
+    rows = [{k: (json.loads(v) if isinstance(v, str) and v.startswith("{") else v)
+             for k, v in r.items()} for r in best[keep].to_dict(orient="records")]
+    pbo = result.pbo
+    return to_jsonable({
+        "strategy": result.strategy,
+        "start": result.sessions[0], "end": result.sessions[-1],
+        "sessions": len(result.sessions),
+        "configurations": len(result.params),
+        "grid": {k: list(v) for k, v in result.grid.items()},
+        "best": rows,
+        "pbo": {"pbo": pbo.pbo, "splits": pbo.n_splits, "combinations": pbo.n_combinations,
+                "prob_oos_loss": pbo.prob_oos_loss,
+                "degradation_daily_sharpe": pbo.degradation},
+    })
+
+
+def _manifest(result: SweepResult, rid: str, command: list[str] | None,
+              started: dt.datetime, files: dict[str, bytes]) -> dict[str, Any]:
+    return {
+        "run_id": rid,
+        "strategy": result.strategy,
+        "grid": {k: list(v) for k, v in result.grid.items()},
+        "configurations": len(result.params),
+        "config": result.config.to_dict(),
+        "config_sha256": result.digest(),
+        "engine": result.engine.to_dict(),
+        "range": {"start": f"{result.sessions[0]:%Y-%m-%d}",
+                  "end": f"{result.sessions[-1]:%Y-%m-%d}", "sessions": len(result.sessions)},
+        "chunks": {"count": len(result.chunks.chunks),
+                   "estimated_peak_bytes": result.chunks.peak},
+        "command": command if command is not None else sys.argv,
+        "data": result.provenance,
+        "versions": package_versions(),
+        "git": git_revision(),
+        "notes": result.notes,
+        "started_at": started.replace(microsecond=0).isoformat(),
+        "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "sha256": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+    }
+
+
+def _json_bytes(doc: Any) -> bytes:
+    return (json.dumps(doc, sort_keys=True, indent=2, allow_nan=False) + "\n").encode()
+
+
+def _parquet_bytes(frame: pd.DataFrame, path: Path) -> bytes:
+    frame.to_parquet(path, index=False)
+    return path.read_bytes()
+
+
+def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for c in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[c]):
+            out[c] = out[c].dt.strftime("%Y-%m-%d")
+        elif out[c].dtype == object and out[c].map(lambda v: isinstance(v, pd.Timestamp)).any():
+            out[c] = out[c].map(lambda v: f"{v:%Y-%m-%d}" if isinstance(v, pd.Timestamp) else v)
+    return out
+
+
+def write_sweep(result: SweepResult, root: str | Path = "results", run_id: str | None = None,
+                command: list[str] | None = None, started_at: dt.datetime | None = None,
+                top: int = 5, walkforward: WalkForwardResult | None = None) -> Path:
+    """Write ``root/<run_id>/`` for a sweep (and its walk-forward, if given).
+
+    Everything is written into a temporary folder next to the target and
+    renamed into place at the end; an existing run is never overwritten.
+
+    Raises
+    ------
+    ParameterError
+        If ``run_id`` is not a plain name or the directory already exists.
+    """
+    started = started_at or dt.datetime.now(dt.UTC)
+    kind = "walkforward" if walkforward is not None else "sweep"
+    rid = run_id or default_sweep_id(result, kind, started)
+    if not _RUN_ID.match(rid):
+        raise ParameterError(
+            f"--run-id {rid!r} is not a plain name; use letters, digits, '_', '-' or '.'."
+        )
+    root_path = Path(root)
+    final = root_path / rid
+    if final.exists():
+        raise ParameterError(
+            f"Run directory {final} already exists; runs are never overwritten. Pick another "
+            "--run-id or omit it."
+        )
+    root_path.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{rid}.", dir=root_path))
+    try:
+        files = {"sweep.parquet": _parquet_bytes(result.table, tmp / "sweep.parquet")}
+        summary = sweep_summary(result, top)
+        if walkforward is not None:
+            files["walkforward.parquet"] = _parquet_bytes(
+                _dates_as_text(walkforward.windows), tmp / "walkforward.parquet")
+            files["leave_one_out.parquet"] = _parquet_bytes(
+                walkforward.episodes, tmp / "leave_one_out.parquet")
+            summary["walkforward"] = to_jsonable(walkforward.summary.to_dict(orient="records"))
+        files["summary.json"] = _json_bytes(summary)
+        (tmp / "summary.json").write_bytes(files["summary.json"])
+        manifest = _manifest(result, rid, command, started, files)
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        os.rename(tmp, final)  # atomic on one filesystem; fails if final appeared meanwhile
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final

@@ -1,0 +1,295 @@
+"""Overfitting statistics: deflated Sharpe ratio and probability of backtest overfitting.
+
+* :func:`deflated_sharpe_ratio` — Bailey and López de Prado (2014), "The
+  Deflated Sharpe Ratio: Correcting for Selection Bias, Backtest
+  Overfitting and Non-Normality", Journal of Portfolio Management 40(5).
+  The probability that a strategy's true Sharpe ratio exceeds the best
+  Sharpe ratio that ``n_trials`` unskilled trials would show by luck.
+* :func:`pbo_cscv` — Bailey, Borwein, López de Prado and Zhu (2015), "The
+  Probability of Backtest Overfitting", Journal of Computational Finance
+  20(4): combinatorially symmetric cross-validation (CSCV). The share of
+  in-sample/out-of-sample splits in which the configuration that is best
+  in-sample ranks at or below the median out-of-sample.
+
+Sharpe ratios here are per observation (daily, not annualised) unless
+named otherwise; divide an annualised ratio by ``sqrt(252)`` first.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+from numba import njit
+from scipy import stats as sps
+
+from backtest.exceptions import ParameterError
+
+__all__ = [
+    "EULER_GAMMA",
+    "PBOResult",
+    "block_sums",
+    "deflated_sharpe_ratio",
+    "expected_max_sharpe",
+    "pbo_cscv",
+    "pbo_from_blocks",
+    "probabilistic_sharpe_ratio",
+]
+
+EULER_GAMMA = 0.5772156649015329
+
+
+def probabilistic_sharpe_ratio(sharpe: float, benchmark: float, n_obs: int, skew: float = 0.0,
+                               kurtosis: float = 3.0) -> float:
+    """Probability that the true Sharpe ratio exceeds ``benchmark`` (PSR).
+
+    Parameters
+    ----------
+    sharpe : float
+        Observed Sharpe ratio, per observation (e.g. daily).
+    benchmark : float
+        Threshold Sharpe ratio, same frequency.
+    n_obs : int
+        Number of return observations.
+    skew : float
+        Skewness of the returns (0 for normal).
+    kurtosis : float
+        Kurtosis of the returns, *not* excess (3 for normal).
+
+    Returns
+    -------
+    float
+        ``Phi((SR - SR*) sqrt(T - 1) / sqrt(1 - skew SR + (kurt - 1) / 4 SR^2))``;
+        NaN when undefined.
+    """
+    var = 1.0 - skew * sharpe + (kurtosis - 1.0) / 4.0 * sharpe**2
+    if not (n_obs > 1 and math.isfinite(sharpe) and math.isfinite(var) and var > 0):
+        return math.nan
+    z = (sharpe - benchmark) * math.sqrt(n_obs - 1) / math.sqrt(var)
+    return float(sps.norm.cdf(z))
+
+
+def expected_max_sharpe(n_trials: int, sharpe_variance: float) -> float:
+    """Expected maximum Sharpe ratio of ``n_trials`` unskilled trials (``SR_0``).
+
+    ``sqrt(V) ((1 - g) Phi^-1(1 - 1/N) + g Phi^-1(1 - 1/(N e)))``, with ``V``
+    the variance of the trials' Sharpe ratios and ``g`` the Euler-Mascheroni
+    constant. 0 for a single trial.
+    """
+    if n_trials < 1:
+        raise ParameterError(f"n_trials must be at least 1, got {n_trials}.")
+    if n_trials == 1 or not sharpe_variance > 0:
+        return 0.0
+    z = ((1.0 - EULER_GAMMA) * sps.norm.ppf(1.0 - 1.0 / n_trials)
+         + EULER_GAMMA * sps.norm.ppf(1.0 - 1.0 / (n_trials * math.e)))
+    return float(math.sqrt(sharpe_variance) * z)
+
+
+def deflated_sharpe_ratio(sharpe: float, n_obs: int, n_trials: int, sharpe_variance: float,
+                          skew: float = 0.0, kurtosis: float = 3.0) -> float:
+    """Deflated Sharpe ratio: PSR against the expected best of ``n_trials`` lucky trials.
+
+    Parameters
+    ----------
+    sharpe : float
+        Observed Sharpe ratio of the selected strategy, per observation.
+    n_obs : int
+        Number of return observations behind it.
+    n_trials : int
+        Number of (independent) configurations tried.
+    sharpe_variance : float
+        Variance of the per-observation Sharpe ratios across the trials.
+    skew, kurtosis : float
+        Skewness and kurtosis (not excess) of the selected strategy's returns.
+
+    Returns
+    -------
+    float
+        A probability in [0, 1]; above 0.95 the Sharpe ratio survives the
+        selection at the 5 % level. NaN when undefined.
+    """
+    sr0 = expected_max_sharpe(n_trials, sharpe_variance)
+    return probabilistic_sharpe_ratio(sharpe, sr0, n_obs, skew, kurtosis)
+
+
+@dataclass(frozen=True)
+class PBOResult:
+    """Outcome of CSCV.
+
+    Attributes
+    ----------
+    pbo : float
+        Probability of backtest overfitting: share of splits whose logit is
+        <= 0 (the in-sample best ranks at or below the out-of-sample median).
+    logits : ndarray
+        ``log(w / (1 - w))`` per split, ``w`` the out-of-sample relative rank
+        (rank / (N + 1)) of the in-sample best configuration.
+    is_sharpe : ndarray
+        In-sample Sharpe ratio (per observation) of the selected configuration per split.
+    oos_sharpe : ndarray
+        Its out-of-sample Sharpe ratio per split.
+    n_splits : int
+        Number of blocks ``S`` the sessions were cut into.
+    n_configs : int
+        Configurations compared ``N``.
+    """
+
+    pbo: float
+    logits: np.ndarray
+    is_sharpe: np.ndarray
+    oos_sharpe: np.ndarray
+    n_splits: int
+    n_configs: int
+
+    @property
+    def n_combinations(self) -> int:
+        """Number of in-sample/out-of-sample splits evaluated."""
+        return len(self.logits)
+
+    @property
+    def prob_oos_loss(self) -> float:
+        """Share of splits in which the selected configuration loses out of sample."""
+        ok = np.isfinite(self.oos_sharpe)
+        return float(np.mean(self.oos_sharpe[ok] < 0)) if ok.any() else math.nan
+
+    @property
+    def degradation(self) -> float:
+        """Mean out-of-sample minus in-sample Sharpe (per observation) of the selection."""
+        ok = np.isfinite(self.oos_sharpe) & np.isfinite(self.is_sharpe)
+        return float(np.mean(self.oos_sharpe[ok] - self.is_sharpe[ok])) if ok.any() else math.nan
+
+
+def block_sums(returns: np.ndarray, n_splits: int) -> np.ndarray:
+    """Per-block ``[n, sum, sum of squares]`` of returns (T, N) cut into ``n_splits`` blocks.
+
+    Blocks are contiguous and as equal as possible (``numpy.array_split``).
+    Returns an array of shape (N, n_splits, 3).
+    """
+    x = np.asarray(returns, dtype="float64")
+    if x.ndim != 2:
+        raise ParameterError(f"returns must be a (sessions, configurations) matrix; got {x.shape}.")
+    out = np.zeros((x.shape[1], n_splits, 3))
+    for b, part in enumerate(np.array_split(x, n_splits, axis=0)):
+        out[:, b, 0] = part.shape[0]
+        out[:, b, 1] = part.sum(axis=0)
+        out[:, b, 2] = (part * part).sum(axis=0)
+    return out
+
+
+@njit(cache=True)
+def _sharpe_nb(n: float, s: float, q: float) -> float:  # pragma: no cover - compiled
+    if n < 2:
+        return np.nan
+    mean = s / n
+    var = (q - n * mean * mean) / (n - 1)
+    if not var > 0:
+        return np.nan
+    return mean / math.sqrt(var)
+
+
+@njit(cache=True)
+def _cscv_nb(blocks: np.ndarray, halves: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+    """For each half (and its complement) pick the in-sample best and rank it out of sample.
+
+    ``out[c, 0:3]``: logit, IS Sharpe, OOS Sharpe with ``halves[c]`` in
+    sample; ``out[c, 3:6]`` the same with the complement in sample.
+    """
+    n_cfg, n_blk, _ = blocks.shape
+    tot = np.zeros((n_cfg, 3))
+    for v in range(n_cfg):
+        for b in range(n_blk):
+            for f in range(3):
+                tot[v, f] += blocks[v, b, f]
+    sr_a = np.zeros(n_cfg)
+    sr_b = np.zeros(n_cfg)
+    for c in range(halves.shape[0]):
+        for v in range(n_cfg):
+            n = 0.0
+            s = 0.0
+            q = 0.0
+            for j in range(halves.shape[1]):
+                b = halves[c, j]
+                n += blocks[v, b, 0]
+                s += blocks[v, b, 1]
+                q += blocks[v, b, 2]
+            sr_a[v] = _sharpe_nb(n, s, q)
+            sr_b[v] = _sharpe_nb(tot[v, 0] - n, tot[v, 1] - s, tot[v, 2] - q)
+        for side in range(2):
+            ins = sr_a if side == 0 else sr_b
+            oos = sr_b if side == 0 else sr_a
+            best = -1
+            for v in range(n_cfg):
+                if not math.isnan(ins[v]) and (best < 0 or ins[v] > ins[best]):
+                    best = v
+            if best < 0 or math.isnan(oos[best]):
+                out[c, 3 * side] = np.nan
+                out[c, 3 * side + 1] = np.nan if best < 0 else ins[best]
+                out[c, 3 * side + 2] = np.nan
+                continue
+            below = 0.0
+            ties = 0.0
+            for v in range(n_cfg):
+                if v != best and not math.isnan(oos[v]):
+                    if oos[v] < oos[best]:
+                        below += 1.0
+                    elif oos[v] == oos[best]:
+                        ties += 1.0
+            rank = 1.0 + below + 0.5 * ties
+            w = rank / (n_cfg + 1.0)
+            out[c, 3 * side] = math.log(w / (1.0 - w))
+            out[c, 3 * side + 1] = ins[best]
+            out[c, 3 * side + 2] = oos[best]
+
+
+def pbo_from_blocks(blocks: np.ndarray) -> PBOResult:
+    """PBO by CSCV from per-block ``[n, sum, sum of squares]`` of excess returns.
+
+    Parameters
+    ----------
+    blocks : ndarray, shape (N, S, 3)
+        For each of ``N`` configurations and ``S`` (even) contiguous blocks
+        of sessions: observations, sum and sum of squares of the returns
+        (see :func:`block_sums`).
+
+    Returns
+    -------
+    PBOResult
+        Over all ``C(S, S/2)`` splits (each half is in-sample once and
+        out-of-sample once). With fewer than two configurations the PBO is NaN.
+    """
+    arr = np.ascontiguousarray(blocks, dtype="float64")
+    n_cfg, n_blk = arr.shape[0], arr.shape[1]
+    if n_blk < 2 or n_blk % 2:
+        raise ParameterError(f"CSCV needs an even number of blocks >= 2; got {n_blk}.")
+    if n_cfg < 2:
+        empty = np.array([])
+        return PBOResult(math.nan, empty, empty, empty, n_blk, n_cfg)
+    # halves containing block 0; their complements are the other half of the splits
+    halves = np.array([c for c in combinations(range(n_blk), n_blk // 2) if c[0] == 0],
+                      dtype=np.int64)
+    out = np.zeros((len(halves), 6))
+    _cscv_nb(arr, halves, out)
+    logits = np.concatenate([out[:, 0], out[:, 3]])
+    is_sr = np.concatenate([out[:, 1], out[:, 4]])
+    oos_sr = np.concatenate([out[:, 2], out[:, 5]])
+    ok = np.isfinite(logits)
+    pbo = float(np.mean(logits[ok] <= 0.0)) if ok.any() else math.nan
+    return PBOResult(pbo, logits, is_sr, oos_sr, n_blk, n_cfg)
+
+
+def pbo_cscv(returns: np.ndarray, n_splits: int = 16) -> PBOResult:
+    """PBO by CSCV on a (sessions, configurations) matrix of returns.
+
+    Parameters
+    ----------
+    returns : ndarray, shape (T, N)
+        Daily (excess) returns, one column per configuration.
+    n_splits : int
+        Even number of contiguous blocks ``S``; ``C(S, S/2)`` splits are
+        evaluated (12,870 for the default 16).
+    """
+    if n_splits < 2 or n_splits % 2:
+        raise ParameterError(f"n_splits must be an even number >= 2; got {n_splits}.")
+    return pbo_from_blocks(block_sums(returns, n_splits))

@@ -1,0 +1,77 @@
+"""Chunking against a memory budget, and the same sweep on a two-worker Dask cluster."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from backtest.data.store import DataStore
+from backtest.exceptions import ParameterError
+from backtest.runner import RunConfig
+from backtest.sweep import (
+    DaskExecutor,
+    SchedulerUnreachableError,
+    make_executor,
+    parse_bytes,
+    plan_chunks,
+    run_sweep,
+)
+
+
+def test_parse_bytes() -> None:
+    assert parse_bytes("4GiB") == 4 * 1024**3
+    assert parse_bytes("512MB") == 512_000_000
+    assert parse_bytes("1e9") == 10**9
+    with pytest.raises(ParameterError, match=r"not a size; use e\.g\. 4GiB"):
+        parse_bytes("lots")
+
+
+def test_plan_chunks_sizes_chunks_to_the_budget() -> None:
+    plan = plan_chunks(1000, per_variant=1_000_000, kept_per_variant=1000,
+                       max_memory=101_000_000)
+    assert [len(c) for c in plan.chunks] == [100] * 10
+    assert plan.peak == 1000 * 1000 + 100 * 1_000_000
+    assert [len(c) for c in plan_chunks(10, 1, 1, 10**9, min_chunks=3).chunks] == [4, 4, 2]
+
+
+def test_a_budget_too_small_reports_the_estimate() -> None:
+    with pytest.raises(ParameterError, match=r"1,000,000 configurations needs about 953.7 MiB"
+                                             r" for its results .* too small"):
+        plan_chunks(1_000_000, per_variant=10_000, kept_per_variant=1000,
+                    max_memory=500_000_000)
+    with pytest.raises(ParameterError, match=r"--chunk-size 50 needs about .* allows 10"):
+        plan_chunks(100, per_variant=1000, kept_per_variant=0, max_memory=10_000,
+                    chunk_size=50)
+
+
+def test_unreachable_scheduler_names_the_address() -> None:
+    ex = make_executor("dask", "tcp://127.0.0.1:1", timeout=1.0)
+    with pytest.raises(SchedulerUnreachableError,
+                       match=r"tcp://127.0.0.1:1 within 1 s .* --executor local"), ex:
+        pass
+    with pytest.raises(ParameterError, match="--scheduler needs --executor dask"):
+        make_executor("local", "tcp://127.0.0.1:1")
+
+
+@pytest.mark.slow
+def test_dask_two_workers_give_identical_results(snapshot_store: DataStore) -> None:
+    cfg = RunConfig(strategy="net_liquidity", start="2019-01-02", end="2021-12-31",
+                    engine={"costs_bps": 5.0}, benchmarks=())
+    grid = {"lookback": (21, 63), "threshold_pct": (-1.0, 0.0, 1.0)}
+    local = run_sweep(cfg, grid, snapshot_store, n_splits=4)
+    from distributed import Client, LocalCluster, get_task_stream
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        address = client.scheduler.address
+        with get_task_stream(client) as stream, DaskExecutor(address, timeout=10) as ex:
+            assert ex.n_workers == 2
+            remote = run_sweep(cfg, grid, snapshot_store, executor=ex, chunk_size=2,
+                               n_splits=4)
+    assert len(remote.chunks.chunks) == 3
+    ran = [t for t in stream.data if str(t["key"]).startswith("evaluate_params")]
+    assert len(ran) == 3  # one task per chunk, on the cluster
+    pd.testing.assert_frame_equal(local.table, remote.table, check_exact=True)
+    np.testing.assert_array_equal(local.measures.segments, remote.measures.segments)
+    assert local.pbo.pbo == remote.pbo.pbo
