@@ -35,6 +35,15 @@ def _register() -> None:
 
     app.command("run")(run_cmd)
     app.command("strategies")(strategies_cmd)
+    from backtest.cli.sweep import sweep_cmd, walkforward_cmd
+
+    app.command("sweep")(sweep_cmd)
+    app.command("walkforward")(walkforward_cmd)
+    from backtest.cli.report import compare_cmd, report_cmd, scorecard_cmd
+
+    app.command("report")(report_cmd)
+    app.command("scorecard")(scorecard_cmd)
+    app.command("compare")(compare_cmd)
 
 
 _register()

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from backtest.exceptions import ParameterError
+from backtest.report import write_report
 from backtest.runner.run import RunOutput
 
 __all__ = ["default_run_id", "git_revision", "package_versions", "write_run"]
@@ -130,6 +131,7 @@ def write_run(out: RunOutput, root: str | Path = "results", run_id: str | None =
             "metrics_sha256": hashlib.sha256(_metrics_bytes(out.metrics)).hexdigest(),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        write_report(tmp)  # report.html from the files just written, before the rename
         os.rename(tmp, final)  # atomic on one filesystem; fails if final appeared meanwhile
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,319 @@
+"""Compare runs side by side: metrics overall and per regime, parameters, data checksums.
+
+Runs are "on different data" when any series' sha256 differs between their
+manifests or a series was read by some runs only (different strategies
+read different assets, so comparing them needs ``allow_different_data``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from backtest.exceptions import ParameterError, QtbtError
+from backtest.report.bootstrap import BootstrapSpec
+from backtest.report.format import (
+    DASH,
+    Formatter,
+    fmt_int,
+    fmt_interval,
+    fmt_num,
+    fmt_pct,
+    markdown_table,
+)
+from backtest.report.result import RunResult
+from backtest.report.stats import ALL, regime_order
+
+__all__ = [
+    "OVERALL_METRICS",
+    "Comparison",
+    "DifferentDataError",
+    "compare_runs",
+    "comparison_markdown",
+    "flatten",
+]
+
+ABSENT = "(absent)"
+OVERALL_METRICS = (("total_return", "Total return", fmt_pct), ("cagr", "CAGR", fmt_pct),
+            ("ann_return", "Ann. return", fmt_pct), ("ann_vol", "Volatility", fmt_pct),
+            ("sharpe", "Sharpe", fmt_num), ("sortino", "Sortino", fmt_num),
+            ("max_drawdown", "Max drawdown", fmt_pct), ("hit_rate", "Hit rate", fmt_pct),
+            ("turnover", "Turnover / yr", fmt_num), ("costs", "Costs / yr", fmt_pct),
+            ("trades", "Trades", fmt_int), ("days", "Sessions", fmt_int))
+
+
+class DifferentDataError(QtbtError):
+    """Runs were computed on different data and the comparison was not allowed."""
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, str]:
+    """Nested dicts as ``{"a.b.c": compact JSON of the leaf}`` (lists are leaves).
+
+    Empty dicts contribute no key, so ``{"engine": {}}`` and
+    ``{"engine": {"costs_bps": 10}}`` differ only in ``engine.costs_bps``.
+    """
+    if isinstance(value, dict):
+        out: dict[str, str] = {}  # an empty dict adds no key
+        for k in sorted(value, key=str):
+            out.update(flatten(value[k], f"{prefix}.{k}" if prefix else str(k)))
+        return out
+    return {prefix: json.dumps(value, sort_keys=True, default=str)}
+
+
+def _names(runs: Sequence[RunResult]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for r in runs:
+        n = seen.get(r.run_id, 0) + 1
+        seen[r.run_id] = n
+        out.append(r.run_id if n == 1 else f"{r.run_id} #{n}")
+    return out
+
+
+def _diff_frame(values: dict[str, dict[str, str]], names: list[str]) -> pd.DataFrame:
+    keys = sorted({k for v in values.values() for k in v})
+    rows = []
+    for k in keys:
+        cells = [values[n].get(k, ABSENT) for n in names]
+        rows.append({"key": k, **dict(zip(names, cells, strict=True)),
+                     "differs": len(set(cells)) > 1})
+    return pd.DataFrame(rows, columns=["key", *names, "differs"])
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """Several runs side by side.
+
+    Attributes
+    ----------
+    runs : list of RunResult
+        The runs, in the order given.
+    names : list of str
+        Column names (run ids; repeated ids get ``#2``, ``#3``).
+    parameters : DataFrame
+        ``key`` (dotted path into the manifest's parameters, config, engine
+        and range), one column per run (compact JSON, ``(absent)``), and
+        ``differs``.
+    data : DataFrame
+        ``key`` (series id), the sha256 per run, and ``differs``.
+    versions : DataFrame
+        Package versions and git commit per run, and ``differs``.
+    warnings : list of str
+        What the reader must know (different data, different ranges).
+    """
+
+    runs: list[RunResult]
+    names: list[str]
+    parameters: pd.DataFrame
+    data: pd.DataFrame
+    versions: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def different_data(self) -> bool:
+        """True when any series differs or was read by some runs only."""
+        return bool(self.data["differs"].any())
+
+    def overall(self) -> pd.DataFrame:
+        """The strategy's headline metrics: one row per metric, one column per run.
+
+        Values are numbers (NaN when undefined); ``sharpe_lo``/``sharpe_hi``
+        and ``ann_return_lo``/``ann_return_hi`` hold the intervals.
+        """
+        cols = {}
+        for name, r in zip(self.names, self.runs, strict=True):
+            t = r.regime_table
+            row = t[(t["regime"] == ALL) & (t["series"] == "strategy")].iloc[0].to_dict()
+            m = r.metrics.get("overall", {})
+            vals: dict[str, Any] = {}
+            for key, _, _ in OVERALL_METRICS:
+                vals[key] = row[key] if key in row else m.get(key)
+            for key in ("ann_return_lo", "ann_return_hi", "sharpe_lo", "sharpe_hi"):
+                vals[key] = row[key]
+            cols[name] = pd.Series(vals, dtype="float64")
+        return pd.DataFrame(cols)
+
+    def by_regime(self) -> pd.DataFrame:
+        """The strategy per regime: index (``regime``, ``run``), statistics with intervals.
+
+        Regimes in canonical order (``all`` first), runs in the order given.
+        """
+        frames = []
+        for name, r in zip(self.names, self.runs, strict=True):
+            t = r.regime_table
+            frames.append(t[t["series"] == "strategy"].assign(run=name))
+        out = pd.concat(frames, ignore_index=True)
+        order = {r: i for i, r in enumerate([ALL, *regime_order(
+            [x for x in out["regime"] if x != ALL])])}
+        runs = {n: i for i, n in enumerate(self.names)}
+        key = [(order[str(g)], runs[str(n)]) for g, n in zip(out["regime"], out["run"],
+                                                              strict=True)]
+        out = out.iloc[sorted(range(len(out)), key=lambda i: key[i])]
+        cols = ["days", "episodes", "ann_return", "ann_return_lo", "ann_return_hi", "ann_vol",
+                "sharpe", "sharpe_lo", "sharpe_hi", "max_drawdown", "hit_rate", "warning"]
+        return out.set_index(["regime", "run"])[cols]
+
+    def summary(self) -> pd.DataFrame:
+        """Same as :meth:`overall`."""
+        return self.overall()
+
+    def plot(self) -> Any:
+        """Equity of every run's strategy (and the first run's buy-and-hold), log scale."""
+        from backtest.report.charts import equity_overlay_figure
+
+        curves = {n: r.returns["strategy"] for n, r in zip(self.names, self.runs, strict=True)}
+        first = self.runs[0]
+        if "buy_and_hold" in first.returns.columns:
+            curves[f"buy_and_hold benchmark ({self.names[0]})"] = first.returns["buy_and_hold"]
+        same_regimes = len({json.dumps([r.manifest.get("config", {}).get(k) for k in
+                                        ("classifier", "anchor", "end_of_qt_days")])
+                            for r in self.runs}) == 1
+        return equity_overlay_figure(curves, first.regimes if same_regimes else None)
+
+    def regime_bars(self) -> Any:
+        """Annualised return and Sharpe per regime, one bar per run, with intervals."""
+        from backtest.report.charts import regime_bars_figure
+
+        frames = []
+        for name, r in zip(self.names, self.runs, strict=True):
+            t = r.regime_table
+            frames.append(t[t["series"] == "strategy"].assign(series=name))
+        return regime_bars_figure(pd.concat(frames, ignore_index=True),
+                                  self.runs[0].bootstrap.level)
+
+    def to_markdown(self) -> str:
+        """Overall and per-regime tables, differing parameters and data, as markdown."""
+        return comparison_markdown(self)
+
+    def to_html(self) -> str:
+        """The comparison page, as text."""
+        from backtest.report.compare_report import comparison_html
+
+        return comparison_html(self)
+
+
+def _ci_text(value: Any, lo: Any, hi: Any, fmt: Formatter) -> str:
+    ci = fmt_interval(lo, hi, fmt)
+    return fmt(value) if ci == DASH else f"{fmt(value)} {ci}"
+
+
+def comparison_markdown(c: Comparison) -> str:
+    """Markdown for the terminal (see :meth:`Comparison.to_markdown`)."""
+    ov = c.overall()
+    level = c.runs[0].bootstrap.level
+    lines = [f"## Overall (strategy; intervals {level:.0%})", ""]
+    rows = []
+    for key, label, fmt in OVERALL_METRICS:
+        cells = []
+        for n in c.names:
+            if key in ("ann_return", "sharpe"):
+                cells.append(_ci_text(ov.at[key, n], ov.at[f"{key}_lo", n],
+                                      ov.at[f"{key}_hi", n], fmt))
+            else:
+                cells.append(fmt(ov.at[key, n]))
+        rows.append([label, *cells])
+    right = [False, *([True] * len(c.names))]
+    lines += [markdown_table(["metric", *c.names], rows, right), ""]
+    br = c.by_regime()
+    regimes = list(dict.fromkeys(br.index.get_level_values("regime")))
+    for key, label, fmt in (("sharpe", "Sharpe", fmt_num),
+                            ("ann_return", "Annualised return", fmt_pct)):
+        rows = []
+        for reg in regimes:
+            cells = []
+            for n in c.names:
+                if (reg, n) not in br.index:
+                    cells.append(DASH)
+                    continue
+                r = br.loc[(reg, n)]
+                cells.append(_ci_text(r[key], r[f"{key}_lo"], r[f"{key}_hi"], fmt)
+                             + f" ({int(r['days'])}d, {int(r['episodes'])} ep)")
+            rows.append([reg, *cells])
+        lines += [f"## {label} by regime", "", markdown_table(["regime", *c.names], rows, right),
+                  ""]
+    diff = c.parameters[c.parameters["differs"]]
+    lines.append(f"## Parameters that differ ({len(diff)} of {len(c.parameters)})")
+    lines.append("")
+    if len(diff):
+        lines += [markdown_table(["parameter", *c.names],
+                                 [[k, *(str(v) for v in vals)] for k, *vals in
+                                  diff[["key", *c.names]].itertuples(index=False, name=None)]),
+                  ""]
+    ddiff = c.data[c.data["differs"]]
+    lines.append(f"## Data: {len(ddiff)} of {len(c.data)} series differ or are not in every run")
+    lines.append("")
+    if len(ddiff):
+        short = [[k, *(str(v)[:12] for v in vals)] for k, *vals in
+                 ddiff[["key", *c.names]].itertuples(index=False, name=None)]
+        lines += [markdown_table(["series (sha256, first 12)", *c.names], short), ""]
+    return "\n".join(lines)
+
+
+def compare_runs(paths: Sequence[str | Path], allow_different_data: bool = False,
+                 bootstrap: BootstrapSpec | None = None) -> Comparison:
+    """Load run directories and line them up.
+
+    Parameters
+    ----------
+    paths : sequence of path
+        Two or more run directories.
+    allow_different_data : bool
+        Compare runs whose data checksums differ (with a warning) instead of
+        refusing.
+    bootstrap : BootstrapSpec, optional
+        Interval settings.
+
+    Raises
+    ------
+    ParameterError
+        Fewer than two runs, or a path that is not a run directory.
+    DataFormatError
+        A damaged run directory.
+    DifferentDataError
+        The runs read different data and ``allow_different_data`` is False.
+    """
+    if len(paths) < 2:
+        raise ParameterError(f"compare needs at least two run directories, got {len(paths)}.")
+    runs = [RunResult.load(p, bootstrap) for p in paths]
+    names = _names(runs)
+    params = {}
+    data = {}
+    versions = {}
+    for n, r in zip(names, runs, strict=True):
+        m = r.manifest
+        params[n] = {**flatten({"strategy": m.get("strategy")}),
+                     **flatten(m.get("parameters", {}), "parameters"),
+                     **flatten(m.get("config", {}), "config"),
+                     **flatten(m.get("engine", {}), "engine"),
+                     **flatten(m.get("range", {}), "range")}
+        data[n] = {str(k): str(v.get("sha256", "")) for k, v in m.get("data", {}).items()}
+        versions[n] = {**{str(k): str(v) for k, v in m.get("versions", {}).items()},
+                       "git commit": str(m.get("git", {}).get("commit"))}
+    data_frame = _diff_frame(data, names)
+    bad = data_frame[data_frame["differs"]]
+    warnings: list[str] = []
+    if len(bad):
+        parts = []
+        for row in bad.to_dict("records"):
+            missing = [n for n in names if row[n] == ABSENT]
+            parts.append(f"{row['key']} (not read by {', '.join(missing)})" if missing
+                         else f"{row['key']} (sha256 differs)")
+        msg = (f"the runs were computed on different data: {'; '.join(parts[:8])}"
+               f"{'; ...' if len(parts) > 8 else ''}. Differences in results may come from the "
+               "data, not the strategy")
+        if not allow_different_data:
+            raise DifferentDataError(
+                f"Refusing to compare: {msg}. Pass --allow-different-data to compare anyway."
+            )
+        warnings.append(msg + ".")
+    ranges = {json.dumps(r.manifest.get("range", {}), sort_keys=True) for r in runs}
+    if len(ranges) > 1:
+        warnings.append("the runs cover different date ranges; overall metrics are not "
+                        "directly comparable (per-regime rows are closer).")
+    return Comparison(runs, names, _diff_frame(params, names), data_frame,
+                      _diff_frame(versions, names), warnings)

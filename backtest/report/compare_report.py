@@ -1,0 +1,82 @@
+"""The comparison of runs as a self-contained HTML page."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from backtest.report.compare import OVERALL_METRICS, Comparison
+from backtest.report.format import DASH, fmt_int, fmt_interval, fmt_num, fmt_pct
+from backtest.report.html import Cell, figure_html, notice, page, section, table
+
+__all__ = ["comparison_html"]
+
+
+def _overall_html(c: Comparison) -> str:
+    ov = c.overall()
+    rows = []
+    for key, label, fmt in OVERALL_METRICS:
+        cells = [Cell(label)]
+        for n in c.names:
+            note = ""
+            if key in ("ann_return", "sharpe"):
+                note = fmt_interval(ov.at[f"{key}_lo", n], ov.at[f"{key}_hi", n], fmt)
+            cells.append(Cell(fmt(ov.at[key, n]), True, note="" if note == DASH else note))
+        rows.append(cells)
+    return table(["metric", *(Cell(n, True) for n in c.names)], rows)
+
+
+def _regime_html(c: Comparison) -> str:
+    br = c.by_regime()
+    heads: list[Cell | str] = ["regime", "run", Cell("days", True), Cell("episodes", True),
+                               Cell("Ann. return", True), Cell("Volatility", True),
+                               Cell("Sharpe", True), Cell("Max drawdown", True),
+                               Cell("Hit rate", True), "warning"]
+    rows, classes = [], []
+    last = None
+    for (reg, run), r in zip(br.index, br.to_dict("records"), strict=True):
+        rows.append([
+            Cell(str(reg)), Cell(str(run)), Cell(fmt_int(r["days"]), True),
+            Cell(fmt_int(r["episodes"]), True),
+            Cell(fmt_pct(r["ann_return"]), True,
+                 note=fmt_interval(r["ann_return_lo"], r["ann_return_hi"], fmt_pct)),
+            Cell(fmt_pct(r["ann_vol"]), True),
+            Cell(fmt_num(r["sharpe"]), True,
+                 note=fmt_interval(r["sharpe_lo"], r["sharpe_hi"], fmt_num)),
+            Cell(fmt_pct(r["max_drawdown"]), True), Cell(fmt_pct(r["hit_rate"]), True),
+            Cell(str(r["warning"]))])
+        classes.append("first" if reg != last else "")
+        last = reg
+    return table(heads, rows, classes)
+
+
+def _diff_html(frame: pd.DataFrame, names: list[str], key_title: str) -> str:
+    ordered = pd.concat([frame[frame["differs"]], frame[~frame["differs"]]])
+    rows = [[Cell(str(r["key"])), *(Cell(str(r[n]), cls="wrap") for n in names)]
+            for r in ordered.to_dict("records")]
+    classes = ["diff" if bool(d) else "" for d in ordered["differs"]]
+    return table([key_title, *names], rows, classes)
+
+
+def comparison_html(c: Comparison) -> str:
+    """Overall and per-regime tables, equity overlay, highlighted parameter and data diffs."""
+    n_par = int(c.parameters["differs"].sum())
+    n_dat = int(c.data["differs"].sum())
+    body = [
+        notice([w[0].upper() + w[1:] for w in c.warnings], "Warning"),
+        section("overall", "Overall (strategy)", _overall_html(c),
+                f"Intervals: {c.runs[0].bootstrap.describe()}."),
+        section("equity", "Equity", figure_html(c.plot(), "fig-equity"),
+                "Growth of 1 of each run's strategy; the first run's buy-and-hold dotted."),
+        section("regimes", "By regime (strategy)",
+                figure_html(c.regime_bars(), "fig-regimes") + _regime_html(c)),
+        section("parameters", f"Parameters ({n_par} differ, highlighted)",
+                _diff_html(c.parameters, c.names, "parameter")),
+        section("data", f"Data checksums ({n_dat} differ or are missing, highlighted)",
+                _diff_html(c.data, c.names, "series (sha256)")),
+        section("versions", "Versions", _diff_html(c.versions, c.names, "package")),
+    ]
+    nav = [("overall", "Overall"), ("equity", "Equity"), ("regimes", "By regime"),
+           ("parameters", "Parameters"), ("data", "Data"), ("versions", "Versions")]
+    version = c.runs[0].manifest.get("versions", {}).get("qtbt", "?")
+    return page(f"qtbt · compare {len(c.runs)} runs", " · ".join(c.names), nav,
+                "\n".join(body), f"Rendered by qtbt {version} from the saved results.")

@@ -1,0 +1,73 @@
+"""Reports load in a real browser: headless Debian chromium, no console errors, charts drawn.
+
+Skipped (with the reason) only when /usr/bin/chromium is missing outside CI; with
+CI=true a missing chromium fails the test (`.ci/run` installs it with apt).
+Screenshots land in the test's tmp folder, or in $QTBT_SCREENSHOT_DIR when set.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from backtest.report.compare import compare_runs
+from backtest.report.compare_report import comparison_html
+from backtest.report.run_report import write_html, write_report
+from backtest.report.scorecard import Scorecard
+from backtest.report.scorecard_report import scorecard_html
+from tests.report.cdp import CHROMIUM, PageReport, open_page
+from tests.report.helpers import make_run_dir
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _need_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but {CHROMIUM} is missing; `.ci/run` installs it with "
+                    "`apt-get install -y chromium`.")
+    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); required when CI=true.")
+
+
+def _check(page: Path, expected_charts: int, shot: str) -> PageReport:
+    rep = open_page(page)
+    keep = os.environ.get("QTBT_SCREENSHOT_DIR")
+    target = Path(keep) if keep else page.parent
+    target.mkdir(parents=True, exist_ok=True)
+    (target / f"{shot}.png").write_bytes(rep.screenshot)
+    assert rep.errors == [], rep.errors
+    assert rep.figures == expected_charts
+    assert rep.plots == expected_charts and rep.drawn == expected_charts
+    assert all(n > 0 for n in rep.traces)
+    offline = [u for u in rep.requests if not u.startswith(("file:", "data:", "blob:"))]
+    assert offline == [], f"the page asked the network for {offline}"
+    assert len(rep.screenshot) > 10_000
+    return rep
+
+
+def test_run_report_loads(real_runs: tuple[Path, Path], tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    shutil.copy(real_runs[0] / "report.html", page)
+    _check(page, 3, "report")
+
+
+def test_comparison_loads(real_runs: tuple[Path, Path], tmp_path: Path) -> None:
+    page = write_html(tmp_path / "compare.html", comparison_html(compare_runs(list(real_runs))))
+    _check(page, 2, "compare")
+
+
+def test_scorecard_loads(real_scorecard: Scorecard, tmp_path: Path) -> None:
+    page = write_html(tmp_path / "scorecard.html", scorecard_html(real_scorecard))
+    _check(page, 1, "scorecard")
+
+
+def test_hostile_names_do_not_run(tmp_path: Path) -> None:
+    evil = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+    d = make_run_dir(tmp_path, "evil", strategy=evil, params={"p": evil})
+    rep = _check(write_report(d), 3, "evil")
+    assert rep.dialogs == []

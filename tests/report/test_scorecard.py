@@ -1,0 +1,133 @@
+"""The playbook scorecard: verdict rules by hand, a synthetic market, the real snapshot."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from backtest.cli import main
+from backtest.data.store import DataStore
+from backtest.regimes.events import Event
+from backtest.report.bootstrap import BootstrapSpec
+from backtest.report.scorecard import (
+    CLAIMS,
+    SERIES,
+    Scorecard,
+    ScoreData,
+    claim_verdict,
+    load_score_data,
+    scorecard,
+)
+from backtest.report.scorecard_report import (
+    scorecard_csv,
+    scorecard_html,
+    scorecard_json,
+    scorecard_markdown,
+    scorecard_text,
+)
+
+FAST = BootstrapSpec(reps=200)
+
+
+@pytest.mark.parametrize(("tests", "expected"), [
+    (["supported", "supported"], "supported"),
+    (["supported", "inconclusive"], "inconclusive"),
+    (["supported", "contradicted"], "contradicted"),
+    (["inconclusive"], "inconclusive"),
+    ([], "inconclusive"),
+])
+def test_a_claim_is_the_conjunction_of_its_tests(tests: list[str], expected: str) -> None:
+    assert claim_verdict(tests) == expected
+
+
+def _synthetic() -> ScoreData:
+    """300 sessions: QE, QT, end_of_qt (100 each); QT ends at session 200.
+
+    Under QT, IWD gains 0.1 % a day more than IWF and HML 0.05 %: value beats growth
+    every single day (a degenerate interval). UUP and the broad dollar lose 0.02 % a
+    day in QT: the dollar claim is contradicted. Everything else is noise.
+    """
+    idx = pd.bdate_range("2021-01-04", periods=300)
+    rng = np.random.default_rng(5)
+    qt = np.r_[np.zeros(100), np.ones(100), np.zeros(100)].astype(bool)
+    panel = pd.DataFrame({s: 100 * np.cumprod(1 + rng.normal(0, 0.01, 300)) for s in SERIES},
+                         index=idx)
+    panel["IWF"] = 100.0
+    panel["IWD"] = 100 * np.cumprod(np.where(qt, 1.001, 1.0))
+    panel["FF3_DAILY.HML"] = np.where(qt, 0.05, 0.0)
+    panel["UUP"] = 100 * np.cumprod(np.where(qt, 0.9998, 1.0))
+    panel["DTWEXBGS"] = panel["UUP"]
+    labels = pd.Series(["QE"] * 100 + ["QT"] * 100 + ["end_of_qt"] * 100, index=idx)
+    end = Event(idx[190], idx[200], "end_of_qt", "qt_end", "QT ends", "")
+    return ScoreData(panel, labels, [end], {}, "calendar")
+
+
+def test_synthetic_market_by_hand() -> None:
+    sc = scorecard(data=_synthetic(), bootstrap=FAST)
+    verdicts = dict(zip(sc.claims["claim"], sc.claims["verdict"], strict=True))
+    assert verdicts["value_beats_growth_qt"] == "supported"
+    assert verdicts["dollar_rises_qt"] == "contradicted"
+    t = sc.tests()
+    iwd = t[(t["claim"] == "value_beats_growth_qt") & (t["test"] == "IWD - IWF return")].iloc[0]
+    assert iwd["value"] == pytest.approx(0.001 * 252)
+    assert iwd["low"] == pytest.approx(0.252) and iwd["high"] == pytest.approx(0.252)
+    assert (iwd["days"], iwd["episodes"]) == (100, 1)
+    flags = dict(zip(sc.claims["claim"], sc.claims["flag"], strict=True))
+    assert flags["value_beats_growth_qt"] == "rests on 1 episode(s)"
+    after = t[t["window"] == "126 sessions after QT ends"]
+    assert set(after["days"]) == {100}  # the window is cut at the end of the data
+
+
+def test_real_snapshot_scorecard(real_scorecard: Scorecard) -> None:
+    sc = real_scorecard
+    assert sc.claims["claim"].tolist() == [c.id for c in CLAIMS]
+    assert set(sc.claims["verdict"]) <= {"supported", "contradicted", "inconclusive"}
+    t = sc.tests()
+    assert (t["days"] > 0).all() and (t["episodes"] >= 1).all()
+    assert t["verdict"].isin(["supported", "contradicted", "inconclusive"]).all()
+    assert ((t["low"] <= t["value"]) | t["low"].isna()).all()
+    # two QT episodes so far (2017-2019, 2022-2024): every QT claim is flagged
+    for claim in ("value_beats_growth_qt", "dollar_rises_qt", "duration_suffers_qt"):
+        row = sc.claims[sc.claims["claim"] == claim].iloc[0]
+        assert row["episodes"] == 2 and row["flag"] == "rests on 2 episode(s)"
+    # a fact of the data: growth (IWF) beat value (IWD) through both QT episodes
+    iwd = t[(t["claim"] == "value_beats_growth_qt") & (t["test"] == "IWD - IWF return")]
+    assert float(iwd["value"].iloc[0]) < 0
+    assert set(sc.provenance) >= {"IWD", "WALCL", "SOFR", "IORB", "IOER", "GSPC"}
+
+
+def test_renderings(real_scorecard: Scorecard) -> None:
+    sc = real_scorecard
+    doc = json.loads(scorecard_json(sc))
+    assert len(doc["claims"]) == 7 and len(doc["rows"]) == len(sc.rows)
+    assert doc["bootstrap"] == {"block": 20, "reps": 1000, "level": 0.95, "seed": 20170920}
+    assert scorecard_csv(sc).splitlines()[0].startswith("claim,test,window,role,direction")
+    md = scorecard_markdown(sc)
+    assert "| value_beats_growth_qt |" in md and "conjunction" in md
+    assert "verdict" in scorecard_text(sc)
+    html = scorecard_html(sc)
+    assert html.count("Plotly.newPlot(") == 1 and html.count('class="v-') >= 7
+
+
+def test_same_data_same_bytes(snapshot_store: DataStore) -> None:
+    data = load_score_data(snapshot_store)
+    a = scorecard_csv(scorecard(data=data, bootstrap=FAST))
+    assert scorecard_csv(scorecard(data=data, bootstrap=FAST)) == a
+
+
+def test_cli_json_and_html(snapshot_dir: Path, tmp_path: Path,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "sc.html"
+    code = main(["scorecard", "--format", "json", "--reps", "200", "--out", str(out),
+                 "--data-dir", str(snapshot_dir)])
+    cap = capsys.readouterr()
+    assert code == 0, cap.err
+    doc = json.loads(cap.out)
+    assert {c["claim"] for c in doc["claims"]} == {c.id for c in CLAIMS}
+    assert out.is_file() and f"wrote {out}" in cap.err
+    code = main(["scorecard", "--classifier", "weather", "--data-dir", str(snapshot_dir)])
+    assert code == 2

@@ -1,0 +1,59 @@
+"""Reports of real runs on the snapshot: written by `write_run`, reproducible, comparable."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from backtest.cli import main
+from backtest.report import RunResult, write_report
+from backtest.report.compare import compare_runs
+
+
+def test_write_run_renders_the_report(real_runs: tuple[Path, Path]) -> None:
+    for d in real_runs:
+        assert (d / "report.html").is_file()
+        assert not list(d.parent.glob(".*"))  # no temp folders left behind
+        manifest = json.loads((d / "manifest.json").read_text())
+        # the report leaves metrics.json alone
+        assert hashlib.sha256((d / "metrics.json").read_bytes()).hexdigest() == \
+            manifest["metrics_sha256"]
+
+
+def test_rerender_gives_the_same_bytes_quickly(real_runs: tuple[Path, Path],
+                                               tmp_path: Path) -> None:
+    full = real_runs[0]
+    t0 = time.perf_counter()
+    out = write_report(full, tmp_path / "again.html")
+    elapsed = time.perf_counter() - t0
+    assert out.read_bytes() == (full / "report.html").read_bytes()
+    assert elapsed < 20.0, f"rendering a 20-year report took {elapsed:.1f} s"
+
+
+def test_summary_of_a_real_run(real_runs: tuple[Path, Path]) -> None:
+    res = RunResult.load(real_runs[0])
+    s = res.summary()
+    regimes = list(dict.fromkeys(s.index.get_level_values("regime")))
+    assert regimes == ["all", "QE", "taper", "QT", "end_of_qt", "neutral"]
+    qt = s.loc[("QT", "strategy")]
+    assert qt["episodes"] == 2 and qt["warning"] == "two episodes only"
+    assert qt["sharpe_lo"] < qt["sharpe"] < qt["sharpe_hi"]
+    assert int(s.loc[("all", "strategy"), "days"]) == res.manifest["range"]["sessions"]
+
+
+def test_compare_two_real_runs(real_runs: tuple[Path, Path], tmp_path: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    c = compare_runs(list(real_runs))
+    assert not c.different_data
+    diff = set(c.parameters.loc[c.parameters["differs"], "key"])
+    assert {"engine.costs_bps", "range.start", "config.start"} <= diff
+    assert any("different date ranges" in w for w in c.warnings)
+    code = main(["compare", *map(str, real_runs), "--out", str(tmp_path / "cmp.html")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "| engine.costs_bps | 2.0 | 10.0 |" in out
+    assert (tmp_path / "cmp.html").is_file()
