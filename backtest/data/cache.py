@@ -15,9 +15,16 @@ from backtest.data.catalog import SeriesSpec
 from backtest.data.providers.base import Fetched, content_sha256
 from backtest.exceptions import CacheCorruptError
 
-__all__ = ["SeriesCache", "atomic_write_bytes"]
+__all__ = ["SeriesCache", "atomic_write_bytes", "umask_mode"]
 
 _META_KEY = b"qtbt"
+
+
+def umask_mode(mode: int) -> int:
+    """``mode`` as the process umask would leave it for a newly created file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return mode & ~umask
 
 
 def atomic_write_bytes(path: Path, payload: bytes) -> None:
@@ -33,6 +40,7 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, umask_mode(0o666))  # mkstemp creates 0600; files get the usual mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -94,6 +94,17 @@ class DataStore:
         view._parent = self
         return view
 
+    def view(self) -> DataStore:
+        """A view sharing this store's loaded data, whose provenance starts empty.
+
+        Runs use one so their manifests list only the series they read, even
+        when the store was used before (notebooks, sweeps).
+        """
+        view = copy.copy(self)
+        view._memo = {}
+        view._parent = self
+        return view
+
     def provenance(self) -> dict[str, dict[str, str]]:
         """Source, origin, sha256 and fetch time of every series loaded so far."""
         return {

@@ -19,7 +19,8 @@ from backtest.regimes.api import regime_labels
 from backtest.runner.config import RunConfig
 from backtest.strategy import StrategyContext, StrategySpec, get_strategy
 
-__all__ = ["RunOutput", "backtest_metrics", "prepare_context", "run"]
+__all__ = ["RunOutput", "adjusted_open", "backtest_metrics", "cash_rate_series",
+           "prepare_context", "resolve_range", "run"]
 
 WARMUP_DAYS = 400  # calendar days of history strategies may look back over
 _OVERALL_KEYS = ("total_return", "cagr", "ann_return", "ann_vol", "sharpe", "sortino",
@@ -50,6 +51,9 @@ class RunOutput:
         Series id -> source, origin, sha256 of every data series read.
     notes : list of str
         What was adjusted and why (e.g. the range cut at an asset's last price).
+    cash_rate : Series or None
+        Daily simple return earned by cash (and the risk-free rate of the
+        Sharpe ratios); None when the run's cash yield is ``none``.
     """
 
     config: RunConfig
@@ -61,6 +65,7 @@ class RunOutput:
     metrics: dict[str, Any]
     provenance: dict[str, dict[str, str]]
     notes: list[str] = field(default_factory=list)
+    cash_rate: pd.Series | None = None
 
 
 def _price_span(store: DataStore, tickers: list[str]) -> dict[str, tuple[pd.Timestamp, ...]]:
@@ -71,8 +76,13 @@ def _price_span(store: DataStore, tickers: list[str]) -> dict[str, tuple[pd.Time
     return spans
 
 
-def _resolve_range(cfg: RunConfig, store: DataStore, tickers: list[str],
-                   notes: list[str]) -> tuple[pd.Timestamp, pd.Timestamp]:
+def resolve_range(cfg: RunConfig, store: DataStore, tickers: list[str],
+                  notes: list[str]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Backtest range: where every ticker has prices, checked against ``cfg.start/end``.
+
+    A start before a ticker's first price is an error; an end after a ticker's
+    last price cuts the range there with a warning recorded in ``notes``.
+    """
     spans = _price_span(store, tickers)
     latest_first = max(spans.values(), key=lambda s: s[0])
     first_t = next(t for t, s in spans.items() if s == latest_first)
@@ -119,8 +129,9 @@ def prepare_context(spec: StrategySpec, params: dict[str, Any], cfg: RunConfig,
                            start=pd.Timestamp(warm[int(warm.searchsorted(start))]))
 
 
-def _cash_rate(cfg: RunConfig, store: DataStore, sessions: pd.DatetimeIndex,
-               notes: list[str]) -> pd.Series | None:
+def cash_rate_series(cfg: RunConfig, store: DataStore, sessions: pd.DatetimeIndex,
+                     notes: list[str]) -> pd.Series | None:
+    """Daily return earned by cash on ``sessions`` (None for ``cash_yield="none"``)."""
     if cfg.cash_yield == "none":
         return None
     if cfg.cash_yield == "DGS3MO":
@@ -139,8 +150,9 @@ def _cash_rate(cfg: RunConfig, store: DataStore, sessions: pd.DatetimeIndex,
     return rate.fillna(0.0)
 
 
-def _adjusted_open(assets: list[str], store: DataStore, start: pd.Timestamp,
-                   end: pd.Timestamp) -> pd.DataFrame:
+def adjusted_open(assets: list[str], store: DataStore, start: pd.Timestamp,
+                  end: pd.Timestamp) -> pd.DataFrame:
+    """Opens on the adjusted-close basis: ``Open * Adj Close / Close``."""
     refs = [f"{a}.{f}" for a in assets for f in ("Open", "Close")]
     raw = build_panel([*assets, *refs], start=start, end=end, store=store, on_stale="ignore")
     return pd.DataFrame({a: raw[f"{a}.Open"] * raw[a] / raw[f"{a}.Close"] for a in assets})
@@ -169,7 +181,7 @@ def _backtest(spec: StrategySpec, params: dict[str, Any], cfg: RunConfig, store:
     assets = list(spec.assets_for(params))
     close = ctx.prices[assets].loc[start:end]
     labels = ctx.regimes.loc[start:end]
-    open_ = _adjusted_open(assets, store, start, end) if engine.execution == "open" else None
+    open_ = adjusted_open(assets, store, start, end) if engine.execution == "open" else None
     result = run_backtest(targets, close, engine, open_=open_, regimes=labels,
                           cash_rate=cash.loc[start:end] if cash is not None else None)
     return result, labels
@@ -187,7 +199,8 @@ def run(cfg: RunConfig, store: DataStore | None = None) -> RunOutput:
     SeriesNotAvailableError
         An asset or series the data lacks.
     """
-    store = store if store is not None else DataStore()
+    # a view: shares loaded data, but its provenance lists only what this run reads
+    store = (store if store is not None else DataStore()).view()
     spec = get_strategy(cfg.strategy)
     params = spec.resolve(cfg.params)
     bench_specs = {name: get_strategy(name) for name in cfg.benchmarks}
@@ -203,9 +216,9 @@ def run(cfg: RunConfig, store: DataStore | None = None) -> RunOutput:
     notes: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", QtbtWarning)
-        start, end = _resolve_range(cfg, store, tickers, notes)
+        start, end = resolve_range(cfg, store, tickers, notes)
         sessions = sessions_between(start, end)
-        cash = _cash_rate(cfg, store, sessions, notes)
+        cash = cash_rate_series(cfg, store, sessions, notes)
         result, labels = _backtest(spec, params, cfg, store, start, end, cash, engine)
         benches = {}
         for name, bspec in bench_specs.items():
@@ -220,4 +233,4 @@ def run(cfg: RunConfig, store: DataStore | None = None) -> RunOutput:
     metrics = backtest_metrics(result, labels, rf)
     metrics["benchmarks"] = {n: backtest_metrics(r, labels, rf) for n, r in benches.items()}
     return RunOutput(cfg, params, engine, result, benches, labels, metrics,
-                     store.provenance(), notes)
+                     store.provenance(), notes, rf)

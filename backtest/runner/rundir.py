@@ -18,14 +18,17 @@ from typing import Any
 
 import pandas as pd
 
+from backtest.data.cache import umask_mode
+from backtest.data.providers.snapshot import file_sha256
 from backtest.exceptions import ParameterError
+from backtest.regimes.events import default_events_path
 from backtest.report import write_report
 from backtest.runner.run import RunOutput
 
-__all__ = ["default_run_id", "git_revision", "package_versions", "write_run"]
+__all__ = ["default_run_id", "git_revision", "package_versions", "share_run_dir", "write_run"]
 
 _PACKAGES = ("qtbt", "pandas", "numpy", "vectorbt", "numba", "pyarrow", "exchange_calendars",
-             "yfinance", "fredapi", "scipy", "plotly", "matplotlib")
+             "yfinance", "fredapi", "scipy", "arch", "plotly", "matplotlib", "dask")
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
 
@@ -61,6 +64,13 @@ def default_run_id(out: RunOutput, now: dt.datetime) -> str:
 
 def _metrics_bytes(metrics: dict[str, Any]) -> bytes:
     return (json.dumps(metrics, sort_keys=True, indent=2, allow_nan=False) + "\n").encode()
+
+
+def share_run_dir(folder: Path) -> None:
+    """Give a finished run the usual permissions (mkdtemp/mkstemp create them private)."""
+    folder.chmod(umask_mode(0o777))
+    for f in folder.iterdir():
+        f.chmod(umask_mode(0o666))
 
 
 def write_run(out: RunOutput, root: str | Path = "results", run_id: str | None = None,
@@ -110,6 +120,9 @@ def write_run(out: RunOutput, root: str | Path = "results", run_id: str | None =
         targets.to_parquet(tmp / "weights.parquet")
         res.weights.rename_axis("date").to_parquet(tmp / "positions.parquet")
         out.regimes.to_frame("regime").rename_axis("date").to_parquet(tmp / "regimes.parquet")
+        if out.cash_rate is not None:
+            out.cash_rate.rename("cash_rate").to_frame().rename_axis("date").to_parquet(
+                tmp / "cash.parquet")
         (tmp / "metrics.json").write_bytes(_metrics_bytes(out.metrics))
         manifest = {
             "run_id": rid,
@@ -123,6 +136,8 @@ def write_run(out: RunOutput, root: str | Path = "results", run_id: str | None =
                       "sessions": len(res.returns)},
             "command": command if command is not None else sys.argv,
             "data": out.provenance,
+            "events": {"path": str(default_events_path()),
+                       "sha256": file_sha256(default_events_path())},
             "versions": package_versions(),
             "git": git_revision(),
             "notes": out.notes,
@@ -132,6 +147,7 @@ def write_run(out: RunOutput, root: str | Path = "results", run_id: str | None =
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
         write_report(tmp)  # report.html from the files just written, before the rename
+        share_run_dir(tmp)
         os.rename(tmp, final)  # atomic on one filesystem; fails if final appeared meanwhile
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

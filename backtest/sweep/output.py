@@ -32,7 +32,7 @@ import pandas as pd
 
 from backtest.exceptions import ParameterError
 from backtest.metrics import to_jsonable
-from backtest.runner.rundir import git_revision, package_versions
+from backtest.runner.rundir import git_revision, package_versions, share_run_dir
 from backtest.sweep.sweep import SweepResult
 from backtest.sweep.walkforward import WalkForwardResult
 
@@ -153,6 +153,7 @@ def write_sweep(result: SweepResult, root: str | Path = "results", run_id: str |
         (tmp / "summary.json").write_bytes(files["summary.json"])
         manifest = _manifest(result, rid, command, started, files)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        share_run_dir(tmp)
         os.rename(tmp, final)  # atomic on one filesystem; fails if final appeared meanwhile
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -34,7 +34,7 @@ from backtest.exceptions import EmptyRangeError, QtbtWarning
 from backtest.metrics.performance import TRADING_DAYS
 from backtest.regimes.labels import LABELS
 from backtest.runner.config import RunConfig
-from backtest.runner.run import _adjusted_open, _cash_rate, _resolve_range, prepare_context
+from backtest.runner.run import adjusted_open, cash_rate_series, prepare_context, resolve_range
 from backtest.strategy import StrategyContext, StrategySpec, get_strategy
 from backtest.sweep.executor import ChunkPlan, Executor, LocalExecutor, plan_chunks
 from backtest.sweep.grid import Grid, default_grid, expand_grid, format_params
@@ -360,12 +360,12 @@ def run_sweep(cfg: RunConfig, grid: Mapping[str, Sequence[Any]] | None = None,
     notes: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", QtbtWarning)
-        start, end = _resolve_range(cfg, store, assets, notes)
+        start, end = resolve_range(cfg, store, assets, notes)
         sessions = sessions_between(start, end)
-        cash = _cash_rate(cfg, store, sessions, notes)
+        cash = cash_rate_series(cfg, store, sessions, notes)
         union = dataclasses.replace(spec, assets=tuple(assets), series=tuple(series))
         ctx = prepare_context(union, params[0], cfg, store, start, end)
-        open_ = _adjusted_open(assets, store, start, end) if engine.execution == "open" \
+        open_ = adjusted_open(assets, store, start, end) if engine.execution == "open" \
             else None
     for w in caught:
         if str(w.message) not in notes:

@@ -57,3 +57,22 @@ def test_compare_two_real_runs(real_runs: tuple[Path, Path], tmp_path: Path,
     assert code == 0
     assert "| engine.costs_bps | 2.0 | 10.0 |" in out
     assert (tmp_path / "cmp.html").is_file()
+
+
+def test_report_sharpe_matches_metrics_json_and_manifest_lists_run_series(
+    real_runs: tuple[Path, Path],
+) -> None:
+    res = RunResult.load(real_runs[0])
+    assert res.cash_rate is not None  # cash.parquet is written by qtbt run
+    metrics = json.loads((real_runs[0] / "metrics.json").read_text())
+    s = res.summary()
+    assert s.loc[("all", "strategy"), "sharpe"] == pytest.approx(
+        metrics["overall"]["sharpe"], rel=1e-9)
+    assert s.loc[("QT", "sixty_forty"), "sharpe"] == pytest.approx(
+        metrics["benchmarks"]["sixty_forty"]["by_regime"]["QT"]["sharpe"], rel=1e-9)
+    # the second run reused the store: its manifest still lists only what it read
+    short = json.loads((real_runs[1] / "manifest.json").read_text())
+    full = json.loads((real_runs[0] / "manifest.json").read_text())
+    assert set(short["data"]) == set(full["data"])
+    assert "WSHOSHO" not in short["data"]  # calendar classifier: no balance-sheet series read
+    assert short["events"]["sha256"] == full["events"]["sha256"]
