@@ -145,6 +145,9 @@ H10 = ReleaseRule(
 NFCI_RULE = ReleaseRule(
     lag=5, note="Chicago Fed NFCI for week ending Friday, out Wednesday 08:30 ET"
 )
+# Macro rules below are typical publication lags applied to FRED's *revised* data, not
+# vintages: shutdown-delayed releases (e.g. 2019, 2025) appear too early and revisions are
+# seen as if first printed. No shipped strategy reads them; the README says so.
 GDP_RULE = ReleaseRule(
     lag=30, anchor="period_end", note="BEA advance estimate about 30 days after quarter end"
 )
@@ -192,7 +195,8 @@ _ENTRIES: list[SeriesSpec] = [
     _fred("TREAST", "Treasury securities held outright", "weekly", _H41_UNITS, H41),
     _fred("WSHOMCB", "Mortgage-backed securities held outright", "weekly", _H41_UNITS, H41),
     _fred("WRESBAL", "Reserve balances with Federal Reserve Banks", "weekly", _H41_UNITS, H41),
-    _fred("WTREGEN", "Treasury General Account (TGA)", "weekly", _H41_UNITS, H41),
+    _fred("WTREGEN", "Treasury General Account (TGA), week average", "weekly",
+          "USD millions, week average (week ending Wednesday)", H41),
     _fred("RRPONTSYD", "Overnight reverse repo (ON RRP) volume", "daily", "USD billions", RRP),
     # rates and yields
     _fred("DGS1", "1-year Treasury yield", "daily", "percent", AT_CLOSE),

@@ -14,6 +14,8 @@ import pandas as pd
 __all__ = [
     "DERIVED",
     "IORB_START",
+    "SAME_DATE",
+    "SPLICES",
     "curve_2s10s",
     "funding_spread",
     "net_liquidity",
@@ -26,9 +28,14 @@ IORB_START = pd.Timestamp("2021-07-29")
 def net_liquidity(walcl: pd.Series, wtregen: pd.Series, rrp_bn: pd.Series) -> pd.Series:
     """Net liquidity = WALCL - WTREGEN - RRPONTSYD * 1000, in USD millions.
 
-    ``rrp_bn`` is ON RRP volume in USD billions; before its first observation
-    (and on days with no operation recorded) it counts as zero, since no
-    reverse repo was outstanding to drain reserves.
+    ``rrp_bn`` is ON RRP volume in USD billions. Before its first observation
+    it counts as zero (no reverse repo outstanding). Between observations the
+    panel carries the last value forward; the snapshot omits FRED's
+    non-operation days, so in 2004-2013 a small stale value (at most USD 25
+    bn, against a balance sheet of USD 0.7-4 tn) can persist for months.
+    WTREGEN is FRED's week average of the TGA (week ending Wednesday).
+    In the release view each input is the latest *known* value, so NETLIQ
+    mixes Wednesday H.4.1 levels with that day's RRP, as a trader would.
     """
     return walcl - wtregen - rrp_bn.fillna(0.0) * 1000.0
 
@@ -52,6 +59,14 @@ def curve_2s10s(dgs2: pd.Series, dgs10: pd.Series) -> pd.Series:
     """10-year minus 2-year Treasury yield, percentage points."""
     return dgs10 - dgs2
 
+
+# derived series that compare inputs observed on the same date: they are computed on
+# observation dates and become known when the last of their inputs is released, so a
+# next-morning rate (EFFR, SOFR) is never set against the next day's IORB
+SAME_DATE: frozenset[str] = frozenset({"IORB_IOER", "SOFR_IORB", "EFFR_IORB", "T2S10S"})
+
+# splices: id -> first date of the second input
+SPLICES: dict[str, pd.Timestamp] = {"IORB_IOER": IORB_START}
 
 # id -> (inputs in order, function)
 DERIVED: dict[str, tuple[tuple[str, ...], Callable[..., pd.Series]]] = {

@@ -17,12 +17,13 @@ import pandas as pd
 from backtest._typing import AsOf, DateLike
 from backtest.data.calendar import next_session_on_or_after, sessions_between
 from backtest.data.catalog import SeriesSpec, get_spec, parse_series_ref
-from backtest.data.derived import DERIVED
+from backtest.data.derived import DERIVED, SAME_DATE, SPLICES
 from backtest.data.release import known_sessions
 from backtest.data.store import DataStore
 from backtest.exceptions import EmptyRangeError, ParameterError, StaleSeriesWarning
 
-__all__ = ["build_panel", "column_name", "known_observations", "last_known_session"]
+__all__ = ["build_panel", "column_name", "known_observations", "last_known_session",
+           "observations_with_release"]
 
 # how long after its expected next release a series counts as stale
 _STALE_AFTER = {
@@ -94,8 +95,52 @@ def last_known_session(ref: str, store: DataStore, asof: AsOf = "release") -> pd
     return min(known) if len(known) == len(lasts) else None
 
 
+def observations_with_release(ref: str, store: DataStore, asof: AsOf = "release"
+                              ) -> pd.DataFrame:
+    """Observations of ``ref`` by observation date, with the session each became known.
+
+    Returns a frame indexed by observation date with columns ``value`` and
+    ``known``. For a derived series the inputs are aligned on observation
+    dates (each carried forward to the union of their dates), and a value is
+    known at the latest of its inputs' release sessions (a splice takes the
+    release of the input it uses).
+    """
+    spec, field = parse_series_ref(ref)
+    if spec.source != "derived":
+        col = store.load(spec).data[field or spec.id].dropna()
+        idx = pd.DatetimeIndex(col.index)
+        if asof == "release":
+            known = pd.DatetimeIndex(known_sessions(idx, spec))
+        else:
+            known = pd.DatetimeIndex(next_session_on_or_after(idx))
+        return pd.DataFrame({"value": col.to_numpy(dtype="float64"), "known": known}, index=idx)
+    inputs, func = DERIVED[spec.id]
+    frames = [observations_with_release(i, store, asof) for i in inputs]
+    days = frames[0].index
+    for f in frames[1:]:
+        days = days.union(f.index)
+    values = [f["value"].reindex(days, method="ffill") for f in frames]
+    knowns = [f["known"].reindex(days, method="ffill") for f in frames]
+    value = func(*values)
+    known_at: pd.Series
+    if spec.id in SPLICES:
+        first = pd.Series(days < SPLICES[spec.id], index=days)
+        known_at = knowns[1].where(~first, knowns[0])
+    else:
+        known_at = pd.concat(knowns, axis=1).max(axis=1, skipna=False)
+    ok = value.notna().to_numpy() & known_at.notna().to_numpy()
+    return pd.DataFrame({"value": value[ok].to_numpy(), "known": known_at[ok].to_numpy()},
+                        index=days[ok])
+
+
 def _column(ref: str, sessions: pd.DatetimeIndex, store: DataStore, asof: AsOf) -> pd.Series:
     spec, _ = parse_series_ref(ref)
+    if spec.id in SAME_DATE:
+        obs = observations_with_release(ref, store, asof)
+        s = pd.Series(obs["value"].to_numpy(), index=pd.DatetimeIndex(obs["known"]),
+                      name=spec.id)
+        s = s[~s.index.duplicated(keep="last")]
+        return s.reindex(sessions, method="ffill")
     if spec.source == "derived":
         inputs, func = DERIVED[spec.id]
         cols = [_column(i, sessions, store, asof) for i in inputs]

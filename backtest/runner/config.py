@@ -74,9 +74,17 @@ class RunConfig:
                 f"{', '.join(EngineConfig.__dataclass_fields__)}."
             )
 
-    def engine_config(self, default_rebalance: str) -> EngineConfig:
-        """The engine configuration, with the strategy's rebalance unless overridden."""
-        kw = {"rebalance": default_rebalance, **self.engine}
+    def engine_config(self, default_rebalance: str, benchmark: bool = False) -> EngineConfig:
+        """The engine configuration, with the strategy's rebalance unless overridden.
+
+        A benchmark keeps its own schedule (monthly 60/40 stays monthly); it
+        shares the run's costs, slippage, borrow, execution and capital.
+        """
+        given = dict(self.engine)
+        if benchmark:
+            given.pop("rebalance", None)
+            given.pop("drift_threshold", None)
+        kw = {"rebalance": default_rebalance, **given}
         return EngineConfig(**kw)
 
     def with_overrides(self, **kw: Any) -> RunConfig:

@@ -214,6 +214,9 @@ def run(cfg: RunConfig, store: DataStore | None = None) -> RunOutput:
         if sp.source != "yahoo":
             raise EmptyRangeError(f"{t} is not a price series; strategies trade Yahoo tickers.")
     notes: list[str] = []
+    if cfg.classifier == "data":
+        notes.append("data-classifier defaults were chosen on 2008-2026 against the calendar "
+                      "(in-sample); see `qtbt regimes --validate`.")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", QtbtWarning)
         start, end = resolve_range(cfg, store, tickers, notes)
@@ -223,7 +226,7 @@ def run(cfg: RunConfig, store: DataStore | None = None) -> RunOutput:
         benches = {}
         for name, bspec in bench_specs.items():
             benches[name] = _backtest(bspec, bench_params[name], cfg, store, start, end, cash,
-                                      cfg.engine_config(bspec.rebalance))[0]
+                                      cfg.engine_config(bspec.rebalance, benchmark=True))[0]
     for w in caught:
         text = str(w.message)
         if text not in notes:

@@ -57,7 +57,7 @@ def test_net_liquidity_by_hand(make_snapshot: MakeSnapshot) -> None:
 
 
 def test_funding_spread_splices_ioer_and_iorb(make_snapshot: MakeSnapshot) -> None:
-    cal = pd.date_range("2021-07-26", "2021-08-01", freq="D")
+    cal = pd.date_range("2021-07-20", "2021-08-01", freq="D")
     root = make_snapshot({
         "IOER": pd.Series(0.15, index=cal[cal <= "2021-07-28"]),
         "IORB": pd.Series(0.15, index=cal[cal >= "2021-07-29"]) + 0.01,
@@ -67,9 +67,28 @@ def test_funding_spread_splices_ioer_and_iorb(make_snapshot: MakeSnapshot) -> No
                     store=DataStore(root), on_stale="ignore")
     assert p["IORB_IOER"].loc["2021-07-28"] == pytest.approx(0.15)
     assert p["IORB_IOER"].loc["2021-07-29"] == pytest.approx(0.16)
-    # SOFR of Fri 07-23 is published Mon 07-26: spread 0.05 - 0.15
+    # SOFR of Fri 07-23 is published Mon 07-26: spread against 07-23's IOER
     assert p["SOFR_IORB"].loc["2021-07-26"] == pytest.approx(-0.10)
+    # 07-29's SOFR (published 07-30) is set against 07-29's IORB, not a day later
+    assert p["SOFR_IORB"].loc["2021-07-29"] == pytest.approx(0.05 - 0.15)
     assert p["SOFR_IORB"].loc["2021-07-30"] == pytest.approx(0.05 - 0.16)
+
+
+def test_spread_has_no_spike_on_a_rate_change_day(make_snapshot: MakeSnapshot) -> None:
+    # 2024-09-18 cut: IORB 5.40 -> 4.90 from Thu 09-19; EFFR 5.33 -> 4.83 from 09-19,
+    # published the next morning. Same-date alignment keeps the spread at -7 bp throughout.
+    cal = pd.date_range("2024-09-09", "2024-09-27", freq="D")
+    days = pd.bdate_range("2024-09-09", "2024-09-27")
+    iorb = pd.Series(np.where(cal < "2024-09-19", 5.40, 4.90), index=cal)
+    effr = pd.Series(np.where(days < "2024-09-19", 5.33, 4.83), index=days)
+    root = make_snapshot({"IORB": iorb, "IOER": pd.Series([0.15], index=[pd.Timestamp(
+        "2021-07-28")]), "EFFR": effr})
+    p = build_panel(["EFFR_IORB", "EFFR", "IORB"], start="2024-09-16", end="2024-09-24",
+                    store=DataStore(root), on_stale="ignore")
+    np.testing.assert_allclose(p["EFFR_IORB"].to_numpy(), -0.07, atol=1e-12)
+    # the raw columns do move a day apart: the naive difference would spike by +50 bp
+    naive = p["EFFR"] - p["IORB"]
+    assert naive.loc["2024-09-19"] == pytest.approx(5.33 - 4.90)
 
 
 def test_gaps_carry_last_known_value(make_snapshot: MakeSnapshot) -> None:

@@ -74,3 +74,14 @@ def test_metrics_are_byte_identical_and_manifest_complete(
         assert len(frame) == manifest["range"]["sessions"]
     rets = pd.read_parquet(a / "returns.parquet")
     assert list(rets.columns) == ["strategy", "buy_and_hold", "sixty_forty"]
+
+
+def test_benchmarks_keep_their_own_schedule(snapshot_store: DataStore) -> None:
+    cfg = RunConfig("duration", start="2015-01-02", end="2019-12-31",
+                    engine={"rebalance": "regime_change", "costs_bps": 3.0})
+    out = run(cfg, snapshot_store)
+    assert out.engine.rebalance == "regime_change"
+    bench = out.benchmarks["sixty_forty"]
+    assert bench.config.rebalance == "monthly"
+    assert bench.config.costs_bps == 3.0  # costs are shared
+    assert len(bench.rebalance_days) >= 59  # one per month, 2015-2019
