@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "CacheCorruptError",
+    "ChecksumMismatchWarning",
     "ConfigError",
     "DataFormatError",
     "EmptyRangeError",
@@ -68,6 +69,10 @@ class QtbtWarning(UserWarning):
 
 class StaleCacheWarning(QtbtWarning):
     """The network failed and a cached copy was used instead."""
+
+
+class ChecksumMismatchWarning(QtbtWarning):
+    """A snapshot file differs from the checksum in its folder's manifest."""
 
 
 class StaleSeriesWarning(QtbtWarning):

@@ -12,12 +12,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from backtest.data.catalog import get_spec
+from backtest.exceptions import ParameterError
 from backtest.strategy import Param, StrategyContext, StrategySpec
 from backtest.strategy.building import constant
 
 
+def _asset(p: Mapping[str, Any]) -> str:
+    """The catalog id of the held ticker (``spy`` -> ``SPY``); prices only."""
+    spec = get_spec(str(p["asset"]))
+    if spec.source != "yahoo":
+        raise ParameterError(f"buy_and_hold: asset {spec.id} is not a price series; choose a "
+                             "ticker from `qtbt data list` (source yahoo).")
+    return spec.id
+
+
 def _buy_and_hold(ctx: StrategyContext, p: Mapping[str, Any]) -> pd.DataFrame:
-    asset = str(p["asset"])
+    asset = _asset(p)
     w = pd.DataFrame({asset: np.nan}, index=ctx.index)
     w.loc[ctx.first_session] = 1.0  # one decision, at the first close; held ever after
     return w
@@ -33,7 +44,7 @@ BUY_AND_HOLD = StrategySpec(
     description="Buy SPY on the first session and hold it (benchmark).",
     claim="Benchmark: the equity market, no regime information.",
     params=(Param("asset", "SPY", "str", help="ticker held", grid=("SPY",)),),
-    assets=lambda p: (str(p["asset"]),),
+    assets=lambda p: (_asset(p),),
     weights=_buy_and_hold,
     rebalance="daily",
 )

@@ -53,6 +53,16 @@ def _show_warning(message: Any, category: type[Warning], *args: Any, **kwargs: A
     sys.stderr.write(f"warning: {message}\n")
 
 
+def _describe_os_error(exc: OSError | UnicodeDecodeError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return (f"a file is not UTF-8 text ({exc.reason} at byte {exc.start}); pass a CSV or "
+                "TOML text file.")
+    where = f" {exc.filename!r}" if exc.filename else ""
+    what = exc.strerror or str(exc) or type(exc).__name__
+    return (f"cannot use{where}: {what}. Check that the path exists, is the right kind "
+            "(file or folder) and that you may read or write it.")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; user errors print one clear message and exit non-zero, no traceback."""
     previous = warnings.showwarning
@@ -61,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         app(args=argv, prog_name="qtbt")
     except QtbtError as exc:
         sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except (OSError, UnicodeDecodeError) as exc:  # unwritable --out, a folder given as a file
+        sys.stderr.write(f"error: {_describe_os_error(exc)}\n")
         return 2
     except SystemExit as exc:  # typer's standalone mode exits with the command's code
         code = exc.code

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from backtest._typing import parse_date
 from backtest.cli.common import (
     CacheDirOpt,
     DataDirOpt,
@@ -17,7 +18,7 @@ from backtest.cli.common import (
 )
 from backtest.data.catalog import get_spec, parse_series_ref
 from backtest.data.inventory import inventory, show_series, verify_cache, verify_snapshot
-from backtest.exceptions import QtbtError
+from backtest.exceptions import ParameterError, QtbtError
 
 data_app = typer.Typer(help="Inspect, download and verify data series.", no_args_is_help=True)
 
@@ -34,6 +35,10 @@ def list_cmd(
     """List series: id, source, first, last, rows, days since last observation."""
     store = make_store(data_dir, cache_dir, offline=True)
     table = inventory(store, include_missing=all_)
+    if table.empty:
+        typer.echo(f"no series available from {store.describe()}; pass --data-dir to a snapshot "
+                   "or `qtbt data pull ID` (online) to fill the cache.", err=True)
+        return
     echo_frame(table, fmt, index=False)
 
 
@@ -47,6 +52,9 @@ def pull_cmd(
 ) -> None:
     """Download series into the cache (or check them in the snapshot with --data-dir)."""
     specs = [get_spec(i) for i in ids]  # fail on unknown ids before any download
+    if refresh and offline:
+        raise ParameterError("--refresh re-downloads and --offline forbids the network; "
+                             "use one of them.")
     store = make_store(data_dir, cache_dir, offline=offline, refresh=refresh)
     failures = 0
     for spec in specs:
@@ -84,6 +92,9 @@ def show_cmd(
 ) -> None:
     """Print one series as `date,<ID>`."""
     parse_series_ref(series_id)
+    for name, value in (("--start", start), ("--end", end)):
+        if value is not None:
+            parse_date(value, name)
     store = make_store(data_dir, cache_dir, offline=offline)
     frame = show_series(series_id, store, start=start, end=end, asof=asof)
     echo_frame(frame, fmt, index=True, float_format="%.10g")

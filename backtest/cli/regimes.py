@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
 import typer
 
+from backtest._typing import parse_date
 from backtest.cli.common import CacheDirOpt, DataDirOpt, OfflineOpt, echo_frame, make_store
 from backtest.data.cache import atomic_write_bytes
 from backtest.data.calendar import sessions_between
 from backtest.data.panel import build_panel, last_known_session
-from backtest.exceptions import ParameterError
+from backtest.exceptions import ParameterError, StaleSeriesWarning
 from backtest.regimes.api import make_classifier
 from backtest.regimes.calendar import CalendarClassifier
 from backtest.regimes.episodes import episodes_table
@@ -29,6 +31,8 @@ def parse_params(items: list[str] | None) -> dict[str, Any]:
         key, sep, raw = item.partition("=")
         if not sep or not key.strip():
             raise ParameterError(f"--param takes name=value, got {item!r}.")
+        if key.strip() in out:
+            raise ParameterError(f"--param {key.strip()} is given twice; give it once.")
         val: Any = raw.strip()
         for cast in (int, float):
             try:
@@ -84,9 +88,23 @@ def regimes_cmd(
     if params and classifier != "data" and not validate:
         raise ParameterError("--param applies to the data classifier; add --classifier data.")
     last = last_known_session("WSHOSHO", store)
-    sessions = sessions_between(start or "2003-01-02", end or last)
+    if last is None:
+        raise ParameterError("WSHOSHO has no observations; regimes need securities held.")
+    lo = parse_date(start, "--start") if start else pd.Timestamp("2003-01-02")
+    hi = parse_date(end, "--end") if end else last
+    if lo > hi:
+        raise ParameterError(f"--start {lo.date()} is after --end {hi.date()}; swap them.")
+    if hi > last:
+        warnings.warn(
+            f"WSHOSHO is known only to {last.date()}; regimes end there instead of "
+            f"{hi.date()} (balance-sheet values after it would be carried forward).",
+            StaleSeriesWarning, stacklevel=2,
+        )
+        hi = last
+    sessions = sessions_between(lo, hi)
     if len(sessions) == 0:
-        raise ParameterError(f"No NYSE session between {start} and {end}; widen the range.")
+        raise ParameterError(f"No NYSE session between {lo.date()} and {hi.date()}; widen the "
+                             "range.")
     cal = CalendarClassifier(anchor=anchor, end_of_qt_days=end_of_qt_days, events=events).fit()
     cal_labels = cal.predict(sessions)
     need_data = classifier == "data" or validate or plot is not None

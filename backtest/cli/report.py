@@ -70,7 +70,7 @@ def scorecard_cmd(
     offline: OfflineOpt = False,
 ) -> None:
     """Test every playbook claim on the data: statistic, interval and verdict."""
-    from backtest.report.run_report import write_html
+    from backtest.report.run_report import check_html_path, write_html
     from backtest.report.scorecard import scorecard
     from backtest.report.scorecard_report import (
         scorecard_csv,
@@ -80,6 +80,8 @@ def scorecard_cmd(
         scorecard_text,
     )
 
+    if out is not None:
+        check_html_path(out)  # before the work, not after
     store = make_store(data_dir, cache_dir, offline=offline)
     sc = scorecard(store, classifier, BootstrapSpec(block=block, reps=reps, level=level))
     render = {"table": scorecard_text, "csv": scorecard_csv, "json": scorecard_json,
@@ -103,8 +105,10 @@ def compare_cmd(
     """Runs side by side: metrics overall and by regime, parameter and data differences."""
     from backtest.report.compare import compare_runs
     from backtest.report.compare_report import comparison_html
-    from backtest.report.run_report import write_html
+    from backtest.report.run_report import check_html_path, write_html
 
+    if out is not None:
+        check_html_path(out)
     comp = compare_runs(run_dirs, allow_different_data,
                         BootstrapSpec(block=block, reps=reps, level=level))
     for w in comp.warnings:

@@ -13,6 +13,7 @@ import typer
 from backtest.cli.common import CacheDirOpt, DataDirOpt, OfflineOpt, make_store
 from backtest.cli.regimes import parse_params
 from backtest.runner import RunConfig, RunOutput, load_config_file, run, write_run
+from backtest.runner.rundir import check_run_target
 from backtest.strategy import load_registry
 
 __all__ = ["format_summary", "run_cmd", "strategies_cmd"]
@@ -102,6 +103,7 @@ def run_cmd(
     base["engine"] = engine
     cfg = RunConfig(**base).with_overrides(start=start, end=end, classifier=classifier,
                                            anchor=anchor, cash_yield=cash_yield)
+    check_run_target(out, run_id)
     store = make_store(data_dir, cache_dir, offline=offline)
     output = run(cfg, store)
     path = write_run(output, out, run_id, command=["qtbt", *sys.argv[1:]], started_at=started)

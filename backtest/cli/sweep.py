@@ -26,6 +26,7 @@ import typer
 from backtest.cli.common import CacheDirOpt, DataDirOpt, OfflineOpt, make_store
 from backtest.cli.regimes import parse_params
 from backtest.runner import RunConfig, load_config_file
+from backtest.runner.rundir import check_run_target
 from backtest.strategy import get_strategy
 from backtest.sweep.executor import make_executor, parse_bytes
 from backtest.sweep.grid import parse_grid
@@ -53,15 +54,16 @@ ExecutionOpt = Annotated[str | None, typer.Option(help="close (default) or open 
 CashOpt = Annotated[str | None, typer.Option(help="DGS3MO (default), BIL or none.")]
 OutOpt = Annotated[Path, typer.Option(help="Parent folder of run directories.")]
 RunIdOpt = Annotated[str | None, typer.Option(help="Name of the run directory.")]
-TopOpt = Annotated[int, typer.Option(help="Best configurations to show.")]
-SplitsOpt = Annotated[int, typer.Option(help="CSCV blocks for the PBO (even).")]
+TopOpt = Annotated[int, typer.Option(min=1, help="Best configurations to show.")]
+SplitsOpt = Annotated[int, typer.Option(
+    min=2, max=20, help="CSCV blocks for the PBO (even; C(S, S/2) splits, 20 at most).")]
 ExecutorOpt = Annotated[Literal["local", "dask"], typer.Option(
     help="local: this process; dask: chunks on a Dask cluster.")]
 SchedulerOpt = Annotated[str | None, typer.Option(
     help="Dask scheduler address (default: start a local cluster).")]
 TimeoutOpt = Annotated[float, typer.Option(help="Seconds to wait for the Dask scheduler.")]
 WorkersOpt = Annotated[int | None, typer.Option(
-    help="Workers of the local Dask cluster (default: CPU count).")]
+    min=1, help="Workers of the local Dask cluster (default: CPU count).")]
 ChunkOpt = Annotated[int | None, typer.Option(help="Configurations per chunk (default: auto).")]
 MemoryOpt = Annotated[str | None, typer.Option(
     help="Working-set budget per process, e.g. 4GiB (default 2GiB); chunks are sized to it.")]
@@ -173,6 +175,7 @@ def sweep_cmd(
     data_dir: DataDirOpt = None, cache_dir: CacheDirOpt = None, offline: OfflineOpt = False,
 ) -> None:
     """Evaluate every configuration of a parameter grid; write DIR/<run_id>/sweep.parquet."""
+    check_run_target(out, run_id)
     started = dt.datetime.now(dt.UTC)
     result = _sweep(strategy, grid, param, config,
                     {"start": start, "end": end, "classifier": classifier, "anchor": anchor,
@@ -200,7 +203,7 @@ def walkforward_cmd(
         help="Regimes for leave-one-episode-out, comma-separated (default: all with 2+ "
         "episodes).")] = None,
     min_sessions: Annotated[int, typer.Option(
-        help="Shortest episode / test window kept, sessions.")] = 20,
+        min=1, max=2520, help="Shortest episode / test window kept, sessions.")] = 20,
     out: OutOpt = Path("results"), run_id: RunIdOpt = None, top: TopOpt = 5,
     splits: SplitsOpt = 16, executor: ExecutorOpt = "local", scheduler: SchedulerOpt = None,
     scheduler_timeout: TimeoutOpt = 10.0, workers: WorkersOpt = None,
@@ -208,6 +211,7 @@ def walkforward_cmd(
     data_dir: DataDirOpt = None, cache_dir: CacheDirOpt = None, offline: OfflineOpt = False,
 ) -> None:
     """Choose in sample, test out of sample: rolling, expanding, leave one episode out."""
+    check_run_target(out, run_id)
     started = dt.datetime.now(dt.UTC)
     result = _sweep(strategy, grid, param, config,
                     {"start": start, "end": end, "classifier": classifier, "anchor": anchor,

@@ -102,6 +102,11 @@ class EngineConfig:
                 name, getattr(self, name), low=0.0, low_inclusive=True,
                 what="a finite number of basis points >= 0",
             )
+            if float(getattr(self, name)) > 1000:
+                raise ParameterError(
+                    f"{name} = {getattr(self, name)} bps is more than 10% per trade or year; "
+                    "allowed: 0 to 1000 bps."
+                )
         _check_number(
             "max_gross_leverage", self.max_gross_leverage, low=0.0, low_inclusive=False,
             what="a finite number > 0 (sum of absolute weights, 1.0 = unlevered)",

@@ -123,6 +123,14 @@ class BalanceSheetClassifier:
             "end_of_qt_weeks")}
 
     def _validate(self) -> None:
+        for name, value in self.get_params().items():
+            if isinstance(value, bool) or not isinstance(value, int | float | np.number) \
+                    or not np.isfinite(value):
+                raise ParameterError(
+                    f"{name} = {value!r} is not a number; data-classifier parameters are "
+                    f"numbers (see `qtbt regimes --help`)."
+                )
+
         def need(ok: bool, name: str, allowed: str) -> None:
             if not ok:
                 raise ParameterError(

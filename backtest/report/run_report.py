@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from backtest.data.cache import atomic_write_bytes
+from backtest.exceptions import ParameterError
 from backtest.report.bootstrap import BootstrapSpec
 from backtest.report.format import fmt_int, fmt_interval, fmt_num, fmt_pct
 from backtest.report.html import (
@@ -192,9 +193,31 @@ def render_run_report(result: RunResult) -> str:
     return page(f"qtbt · {r.strategy}", _subtitle(r), nav, "\n".join(body), footer)
 
 
-def write_html(path: str | Path, text: str) -> Path:
-    """Write an HTML page atomically (temp file and rename); returns the path."""
+def check_html_path(path: str | Path) -> Path:
+    """``path`` if it can take an HTML page (``.html``/``.htm``, not a folder).
+
+    Raises
+    ------
+    ParameterError
+        Otherwise, naming the path.
+    """
     target = Path(path)
+    if target.suffix.lower() not in (".html", ".htm"):
+        raise ParameterError(f"HTML output must be a .html file, got {str(target)!r}.")
+    if target.is_dir():
+        raise ParameterError(f"{str(target)!r} is a folder; give a .html file name.")
+    return target
+
+
+def write_html(path: str | Path, text: str) -> Path:
+    """Write an HTML page atomically (temp file and rename); returns the path.
+
+    Raises
+    ------
+    ParameterError
+        If ``path`` does not end in ``.html``/``.htm`` or names a folder.
+    """
+    target = check_html_path(path)
     atomic_write_bytes(target, text.encode("utf-8"))
     return target
 

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from backtest._typing import parse_date
 from backtest.engine.config import EngineConfig
 from backtest.exceptions import ConfigError, ParameterError
 
@@ -63,6 +64,12 @@ class RunConfig:
     benchmarks: tuple[str, ...] = ("buy_and_hold", "sixty_forty")
 
     def __post_init__(self) -> None:
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, str(parse_date(value, name).date()))
+        if self.start and self.end and self.start > self.end:
+            raise ParameterError(f"start {self.start} is after end {self.end}; swap them.")
         if self.cash_yield not in CASH_YIELDS:
             raise ParameterError(
                 f"cash_yield must be one of {', '.join(CASH_YIELDS)}, got {self.cash_yield!r}."

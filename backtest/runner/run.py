@@ -102,6 +102,11 @@ def resolve_range(cfg: RunConfig, store: DataStore, tickers: list[str],
         warnings.warn(msg, StaleSeriesWarning, stacklevel=3)
         notes.append(msg)
         end = earliest_last
+    if len(sessions_between(start, end)) < 2:
+        raise EmptyRangeError(
+            f"The range {start.date()} to {end.date()} holds fewer than two NYSE sessions; "
+            "a backtest needs at least two. Widen it."
+        )
     if start >= end:
         raise EmptyRangeError(
             f"Empty backtest range {start.date()} to {end.date()} (prices of {first_t} start "

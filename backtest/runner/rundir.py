@@ -25,7 +25,8 @@ from backtest.regimes.events import default_events_path
 from backtest.report import write_report
 from backtest.runner.run import RunOutput
 
-__all__ = ["default_run_id", "git_revision", "package_versions", "share_run_dir", "write_run"]
+__all__ = ["check_run_target", "default_run_id", "git_revision", "package_versions",
+           "share_run_dir", "write_run"]
 
 _PACKAGES = ("qtbt", "pandas", "numpy", "vectorbt", "numba", "pyarrow", "exchange_calendars",
              "yfinance", "fredapi", "scipy", "arch", "plotly", "matplotlib", "dask")
@@ -71,6 +72,35 @@ def share_run_dir(folder: Path) -> None:
     folder.chmod(umask_mode(0o777))
     for f in folder.iterdir():
         f.chmod(umask_mode(0o666))
+
+
+def check_run_target(root: str | Path, run_id: str | None) -> None:
+    """Fail early (before any computing) on a run id or output folder that cannot work.
+
+    Raises
+    ------
+    ParameterError
+        A run id that is not a plain name or already exists, or an output
+        folder that is a file or is not writable.
+    """
+    root_path = Path(root)
+    if run_id is not None:
+        if not _RUN_ID.match(run_id):
+            raise ParameterError(
+                f"--run-id {run_id!r} is not a plain name; use letters, digits, '_', '-' or '.'."
+            )
+        if (root_path / run_id).exists():
+            raise ParameterError(
+                f"Run directory {root_path / run_id} already exists; runs are never "
+                "overwritten. Pick another --run-id or omit it."
+            )
+    if root_path.exists() and not root_path.is_dir():
+        raise ParameterError(f"--out {str(root_path)!r} is a file; give a folder.")
+    probe = root_path if root_path.exists() else next(
+        (p for p in root_path.parents if p.exists()), Path("."))
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ParameterError(f"Cannot write run directories under {str(root_path)!r}: "
+                             f"{str(probe)!r} is not writable.")
 
 
 def write_run(out: RunOutput, root: str | Path = "results", run_id: str | None = None,

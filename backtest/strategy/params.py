@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -66,8 +67,22 @@ class Param:
             if not isinstance(value, Mapping):
                 raise ParameterError(f"{where} must be a table of regime -> {{ticker: weight}}, "
                                      f"got {value!r}; set it in a TOML config file.")
-            return {str(k): {str(t): float(w) for t, w in dict(v).items()}
-                    for k, v in value.items()}
+            table: dict[str, dict[str, float]] = {}
+            for k, v in value.items():
+                if not isinstance(v, Mapping):
+                    raise ParameterError(f"{where}: row {k!r} must map tickers to weights, "
+                                         f"got {v!r}.")
+                row = {}
+                for t, w in v.items():
+                    try:
+                        row[str(t)] = float(w)
+                    except (TypeError, ValueError):
+                        raise ParameterError(f"{where}: weight of {t} in {k} must be a number, "
+                                             f"got {w!r}.") from None
+                    if not math.isfinite(row[str(t)]):
+                        raise ParameterError(f"{where}: weight of {t} in {k} is not finite.")
+                table[str(k)] = row
+            return table
         if self.kind == "bool":
             if isinstance(value, bool):
                 return value
@@ -94,6 +109,8 @@ class Param:
                 f"{where} must be {'a whole number' if self.kind == 'int' else 'a number'}, "
                 f"got {value!r}."
             ) from None
+        if not math.isfinite(num):
+            raise ParameterError(f"{where} must be a finite number, got {value!r}.")
         if (self.low is not None and num < self.low) or (
             self.high is not None and num > self.high
         ):

@@ -105,3 +105,33 @@ def test_python_dash_m_runs_the_same_cli(snapshot_dir: Path) -> None:
     )
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: Unknown series 'NOPE'")
+
+
+def test_malformed_manifest_and_changed_file(make_snapshot: MakeSnapshot,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+    import warnings
+
+    from backtest.exceptions import ChecksumMismatchWarning
+
+    s = pd.Series([1.0, 2.0], index=pd.to_datetime(["2022-01-03", "2022-01-04"]))
+    root = make_snapshot({"DGS10": s})
+    (root / "fred" / "manifest.json").write_text("{bad")
+    code, _, err = run(["data", "verify", "--data-dir", str(root)], capsys)
+    assert code == 2 and "manifest.json, line 1: not valid JSON" in err
+    (root / "fred" / "manifest.json").write_text(json.dumps({"DGS10": {"sha256": "0" * 64}}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", ChecksumMismatchWarning)
+        code, out, err = run(["data", "show", "DGS10", "--format", "csv", "--data-dir",
+                              str(root)], capsys)
+    assert code == 0 and out.startswith("date,DGS10\n")
+    assert "does not match the sha256" in err and "qtbt data verify" in err
+
+
+def test_refresh_with_offline_and_bad_dates(snapshot_dir: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["data", "pull", "WALCL", "--refresh", "--offline"], capsys)
+    assert code == 2 and "use one of them" in err
+    code, _, err = run(["data", "show", "WALCL", "--start", "2020-02-30", "--data-dir",
+                        str(snapshot_dir)], capsys)
+    assert code == 2 and "--start '2020-02-30' is not a date; use YYYY-MM-DD" in err

@@ -88,3 +88,24 @@ def test_bad_events_file(snapshot_dir: Path, tmp_path: Path,
     code, _, err = run(["regimes", "--events", str(bad), "--data-dir", str(snapshot_dir)], capsys)
     assert code == 2
     assert "line 3: effective date 2020-03-01 is before the announcement" in err
+
+
+def test_param_types_and_end_past_the_data(snapshot_dir: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import warnings
+
+    from backtest.exceptions import StaleSeriesWarning
+
+    code, _, err = run(["regimes", "--classifier", "data", "--param", "qe_enter=abc",
+                        "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 2 and "qe_enter = 'abc' is not a number" in err
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", StaleSeriesWarning)
+        code, out, err = run(["regimes", "--daily", "--end", "2030-01-01", "--data-dir",
+                              str(snapshot_dir)], capsys)
+    assert code == 0
+    assert "WSHOSHO is known only to 2026-06-22; regimes end there" in err
+    assert out.splitlines()[-1].startswith("2026-06-22,")
+    code, _, err = run(["regimes", "--start", "2021-01-01", "--end", "2020-01-01",
+                        "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 2 and "swap them" in err

@@ -67,7 +67,13 @@ def test_config_file(snapshot_dir: Path, tmp_path: Path,
         (["run", "curve", "--param", "size=3"], "size = 3.0 is out of range"),
         (["run", "dollar", "--start", "2001-01-02"],
          "before the first price of IEF (from 2002-07-30), UUP (from 2007-03-01)"),
-        (["run", "dollar", "--start", "2020-01-02", "--end", "2019-01-02"], "Empty backtest"),
+        (["run", "dollar", "--start", "2020-01-02", "--end", "2019-01-02"], "swap them"),
+        (["run", "dollar", "--start", "2020-13-01"], "start '2020-13-01' is not a date"),
+        (["run", "dollar", "--start", "2020-03-14", "--end", "2020-03-15"],
+         "fewer than two NYSE sessions"),
+        (["run", "dollar", "--param", "x=1", "--param", "x=2"], "given twice"),
+        (["run", "value_tilt", "--param", "qt_tilt=nan"], "finite number"),
+        (["run", "dollar", "--costs-bps", "1e9"], "allowed: 0 to 1000 bps"),
         (["run", "dollar", "--rebalance", "hourly"], "rebalance"),
         (["run", "dollar", "--cash-yield", "gold"], "cash_yield must be one of"),
         (["run", "dollar", "--run-id", "../escape"], "not a plain name"),
@@ -112,7 +118,18 @@ def test_failure_while_writing_leaves_no_run_dir(snapshot_dir: Path, tmp_path: P
         raise OSError("disk full (injected)")
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", boom)
-    with pytest.raises(OSError, match="injected"):
-        main(["run", "dollar", "--start", "2018-01-02", "--end", "2019-12-31", "--out",
-              str(tmp_path), "--run-id", "z", "--data-dir", str(snapshot_dir)])
+    code, _, err = run(["run", "dollar", "--start", "2018-01-02", "--end", "2019-12-31", "--out",
+                        str(tmp_path), "--run-id", "z", "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 2
+    assert err.startswith("error: cannot use: disk full (injected)")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_or_file_out_fails_before_computing(
+    snapshot_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "afile"
+    target.write_text("x")
+    code, _, err = run(["run", "dollar", "--out", str(target), "--data-dir", str(snapshot_dir)],
+                       capsys)
+    assert code == 2 and "is a file; give a folder" in err

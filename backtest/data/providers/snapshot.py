@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import warnings
 from pathlib import Path
 
 from backtest.data.catalog import SeriesSpec
 from backtest.data.csvio import read_observation_csv
 from backtest.data.providers.base import Fetched
-from backtest.exceptions import SeriesNotAvailableError
+from backtest.exceptions import ChecksumMismatchWarning, DataFormatError, SeriesNotAvailableError
 
 __all__ = ["SnapshotProvider", "file_sha256"]
 
@@ -78,14 +79,34 @@ class SnapshotProvider:
             data = read_observation_csv(path, columns=spec.fields)
         else:
             data = read_observation_csv(path, columns=(spec.id,))[[spec.id]]
+        digest = file_sha256(path)
+        expected = self._expected_sha256(path)
+        if expected is not None and expected != digest:
+            warnings.warn(
+                f"{path} does not match the sha256 in {path.parent / 'manifest.json'} "
+                f"({digest[:12]} != {expected[:12]}); using it as it is. Run `qtbt data "
+                "verify` and restore the file if it was not changed on purpose.",
+                ChecksumMismatchWarning, stacklevel=4,
+            )
         mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
         return Fetched(
             data=data,
             source="snapshot",
             origin=str(path),
-            sha256=file_sha256(path),
+            sha256=digest,
             fetched_at=mtime.replace(microsecond=0).isoformat(),
         )
+
+    def _expected_sha256(self, path: Path) -> str | None:
+        """The manifest's sha256 of ``path``, if its folder has a manifest naming it."""
+        mpath = path.parent / "manifest.json"
+        if not mpath.is_file():
+            return None
+        try:
+            entry = json.loads(mpath.read_text()).get(path.stem)
+        except (json.JSONDecodeError, AttributeError):
+            return None
+        return str(entry["sha256"]) if isinstance(entry, dict) and "sha256" in entry else None
 
     def manifest(self) -> dict[str, dict[str, dict[str, object]]]:
         """The snapshot's manifests, by folder (``fred``, ``yahoo``, ``french``)."""
@@ -93,5 +114,11 @@ class SnapshotProvider:
         for folder in ("fred", "yahoo", "french"):
             mpath = self.root / folder / "manifest.json"
             if mpath.is_file():
-                out[folder] = json.loads(mpath.read_text())
+                try:
+                    out[folder] = json.loads(mpath.read_text())
+                except json.JSONDecodeError as exc:
+                    raise DataFormatError(
+                        f"{mpath}, line {exc.lineno}: not valid JSON ({exc.msg}). Restore the "
+                        "manifest or delete it to skip checksum checks."
+                    ) from None
         return out
