@@ -60,6 +60,27 @@ def format_summary(out: RunOutput) -> str:
     return "\n".join(lines)
 
 
+def build_config(strategy: str | None, config: Path | None, param: list[str] | None,
+                 overrides: dict[str, Any], engine_over: dict[str, Any],
+                 benchmarks: tuple[str, ...] | None = None) -> RunConfig:
+    """RunConfig from a TOML file, a strategy name, ``--param`` pairs and CLI overrides.
+
+    CLI values win over the file; None overrides are ignored.
+    """
+    base: dict[str, Any] = load_config_file(config) if config is not None else {}
+    if strategy is not None:
+        base["strategy"] = strategy
+    if "strategy" not in base:
+        raise typer.BadParameter("name a strategy (`qtbt strategies` lists them) or pass "
+                                 "--config with strategy = \"...\".")
+    base["params"] = {**base.get("params", {}), **parse_params(param)}
+    base["engine"] = {**base.get("engine", {}),
+                      **{k: v for k, v in engine_over.items() if v is not None}}
+    if benchmarks is not None:
+        base["benchmarks"] = benchmarks
+    return RunConfig(**base).with_overrides(**overrides)
+
+
 def run_cmd(
     strategy: Annotated[str | None, typer.Argument(help="Strategy name (`qtbt strategies`).")
                         ] = None,
@@ -88,21 +109,10 @@ def run_cmd(
 ) -> None:
     """Backtest a strategy with its benchmarks and write results/<run_id>/."""
     started = dt.datetime.now(dt.UTC)
-    base: dict[str, Any] = load_config_file(config) if config is not None else {}
-    if strategy is not None:
-        base["strategy"] = strategy
-    if "strategy" not in base:
-        raise typer.BadParameter("name a strategy (`qtbt strategies` lists them) or pass "
-                                 "--config with strategy = \"...\".")
-    base["params"] = {**base.get("params", {}), **parse_params(param)}
-    engine = dict(base.get("engine", {}))
-    for key, val in (("costs_bps", costs_bps), ("rebalance", rebalance),
-                     ("execution", execution)):
-        if val is not None:
-            engine[key] = val
-    base["engine"] = engine
-    cfg = RunConfig(**base).with_overrides(start=start, end=end, classifier=classifier,
-                                           anchor=anchor, cash_yield=cash_yield)
+    cfg = build_config(strategy, config, param,
+                       {"start": start, "end": end, "classifier": classifier, "anchor": anchor,
+                        "cash_yield": cash_yield},
+                       {"costs_bps": costs_bps, "rebalance": rebalance, "execution": execution})
     check_run_target(out, run_id)
     store = make_store(data_dir, cache_dir, offline=offline)
     output = run(cfg, store)

@@ -24,8 +24,7 @@ import pandas as pd
 import typer
 
 from backtest.cli.common import CacheDirOpt, DataDirOpt, OfflineOpt, make_store
-from backtest.cli.regimes import parse_params
-from backtest.runner import RunConfig, load_config_file
+from backtest.cli.run import build_config
 from backtest.runner.rundir import check_run_target
 from backtest.strategy import get_strategy
 from backtest.sweep.executor import make_executor, parse_bytes
@@ -69,27 +68,12 @@ MemoryOpt = Annotated[str | None, typer.Option(
     help="Working-set budget per process, e.g. 4GiB (default 2GiB); chunks are sized to it.")]
 
 
-def _config(strategy: str | None, config: Path | None, param: list[str] | None,
-            overrides: dict[str, Any], engine_over: dict[str, Any]) -> RunConfig:
-    base: dict[str, Any] = load_config_file(config) if config is not None else {}
-    if strategy is not None:
-        base["strategy"] = strategy
-    if "strategy" not in base:
-        raise typer.BadParameter("name a strategy (`qtbt strategies` lists them) or pass "
-                                 "--config with strategy = \"...\".")
-    base["params"] = {**base.get("params", {}), **parse_params(param)}
-    base["engine"] = {**base.get("engine", {}),
-                      **{k: v for k, v in engine_over.items() if v is not None}}
-    base["benchmarks"] = ()
-    return RunConfig(**base).with_overrides(**overrides)
-
-
 def _sweep(strategy: str | None, grid: list[str] | None, param: list[str] | None,
            config: Path | None, overrides: dict[str, Any], engine_over: dict[str, Any],
            executor: str, scheduler: str | None, timeout: float, workers: int | None,
            chunk_size: int | None, max_memory: str | None, splits: int, monthly: bool,
            data_dir: Path | None, cache_dir: Path | None, offline: bool) -> SweepResult:
-    cfg = _config(strategy, config, param, overrides, engine_over)
+    cfg = build_config(strategy, config, param, overrides, engine_over, benchmarks=())
     spec = get_strategy(cfg.strategy)
     parsed = parse_grid(grid, spec)
     budget = parse_bytes(max_memory) if max_memory is not None else None

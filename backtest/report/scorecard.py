@@ -42,7 +42,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any
 
 import numpy as np
@@ -423,13 +422,9 @@ _MEASURES: tuple[Callable[[_Builder], None], ...] = (_value, _dollar, _duration,
 
 
 def _versions() -> dict[str, str]:
-    out = {}
-    for name in _PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+    from backtest.runner.rundir import package_versions
+
+    return package_versions(_PACKAGES)
 
 
 @dataclass(frozen=True)

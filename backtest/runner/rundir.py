@@ -25,18 +25,25 @@ from backtest.regimes.events import default_events_path
 from backtest.report import write_report
 from backtest.runner.run import RunOutput
 
-__all__ = ["check_run_target", "default_run_id", "git_revision", "package_versions",
-           "share_run_dir", "write_run"]
+__all__ = [
+    "check_run_target",
+    "default_run_id",
+    "git_revision",
+    "package_versions",
+    "reserve_run_dir",
+    "share_run_dir",
+    "write_run",
+]
 
 _PACKAGES = ("qtbt", "pandas", "numpy", "vectorbt", "numba", "pyarrow", "exchange_calendars",
              "yfinance", "fredapi", "scipy", "arch", "plotly", "matplotlib", "dask")
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
 
-def package_versions() -> dict[str, str]:
+def package_versions(names: tuple[str, ...] = _PACKAGES) -> dict[str, str]:
     """Versions of Python and the packages that shape results."""
     out = {"python": platform.python_version()}
-    for name in _PACKAGES:
+    for name in names:
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -72,6 +79,24 @@ def share_run_dir(folder: Path) -> None:
     folder.chmod(umask_mode(0o777))
     for f in folder.iterdir():
         f.chmod(umask_mode(0o666))
+
+
+def reserve_run_dir(root: str | Path, run_id: str) -> tuple[Path, Path]:
+    """Validate ``run_id`` and create a temp folder next to ``root/run_id``.
+
+    Returns ``(final, tmp)``: write into ``tmp`` and rename it to ``final``
+    at the end (see :func:`write_run`).
+
+    Raises
+    ------
+    ParameterError
+        A run id that is not a plain name, or a run directory that exists.
+    """
+    check_run_target(root, run_id)
+    root_path = Path(root)
+    root_path.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{run_id}.", dir=root_path))
+    return root_path / run_id, tmp
 
 
 def check_run_target(root: str | Path, run_id: str | None) -> None:
@@ -126,19 +151,7 @@ def write_run(out: RunOutput, root: str | Path = "results", run_id: str | None =
     """
     started = started_at or dt.datetime.now(dt.UTC)
     rid = run_id or default_run_id(out, started)
-    if not _RUN_ID.match(rid):
-        raise ParameterError(
-            f"--run-id {rid!r} is not a plain name; use letters, digits, '_', '-' or '.'."
-        )
-    root_path = Path(root)
-    final = root_path / rid
-    if final.exists():
-        raise ParameterError(
-            f"Run directory {final} already exists; runs are never overwritten. Pick another "
-            "--run-id or omit it."
-        )
-    root_path.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{rid}.", dir=root_path))
+    final, tmp = reserve_run_dir(root, rid)
     try:
         res = out.result
         returns = pd.DataFrame({"strategy": res.returns,

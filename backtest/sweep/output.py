@@ -21,24 +21,25 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from backtest.exceptions import ParameterError
 from backtest.metrics import to_jsonable
-from backtest.runner.rundir import git_revision, package_versions, share_run_dir
+from backtest.runner.rundir import (
+    git_revision,
+    package_versions,
+    reserve_run_dir,
+    share_run_dir,
+)
 from backtest.sweep.sweep import SweepResult
 from backtest.sweep.walkforward import WalkForwardResult
 
 __all__ = ["default_sweep_id", "sweep_summary", "write_sweep"]
 
-_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
 
 def default_sweep_id(result: SweepResult, kind: str, now: dt.datetime) -> str:
@@ -127,19 +128,7 @@ def write_sweep(result: SweepResult, root: str | Path = "results", run_id: str |
     started = started_at or dt.datetime.now(dt.UTC)
     kind = "walkforward" if walkforward is not None else "sweep"
     rid = run_id or default_sweep_id(result, kind, started)
-    if not _RUN_ID.match(rid):
-        raise ParameterError(
-            f"--run-id {rid!r} is not a plain name; use letters, digits, '_', '-' or '.'."
-        )
-    root_path = Path(root)
-    final = root_path / rid
-    if final.exists():
-        raise ParameterError(
-            f"Run directory {final} already exists; runs are never overwritten. Pick another "
-            "--run-id or omit it."
-        )
-    root_path.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{rid}.", dir=root_path))
+    final, tmp = reserve_run_dir(root, rid)
     try:
         files = {"sweep.parquet": _parquet_bytes(result.table, tmp / "sweep.parquet")}
         summary = sweep_summary(result, top)
