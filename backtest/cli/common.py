@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 import typer
 
 from backtest.data.store import DataStore
+from backtest.exceptions import ParameterError
 
 __all__ = [
     "CacheDirOpt",
@@ -19,6 +20,7 @@ __all__ = [
     "RefreshOpt",
     "echo_frame",
     "make_store",
+    "parse_params",
 ]
 
 DataDirOpt = Annotated[
@@ -74,3 +76,25 @@ def echo_frame(
     with pd.option_context("display.max_rows", None, "display.width", 200,
                            "display.max_columns", None):
         typer.echo(frame.to_string(index=index))
+
+
+def parse_params(items: list[str] | None) -> dict[str, Any]:
+    """Parse ``k=v`` pairs; values become int, float, bool or str."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"--param takes name=value, got {item!r}.")
+        if key.strip() in out:
+            raise ParameterError(f"--param {key.strip()} is given twice; give it once.")
+        val: Any = raw.strip()
+        for cast in (int, float):
+            try:
+                val = cast(raw)
+                break
+            except ValueError:
+                continue
+        if isinstance(val, str) and val.lower() in ("true", "false"):
+            val = val.lower() == "true"
+        out[key.strip()] = val
+    return out

@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 import typer
 
-from backtest._typing import parse_date
 from backtest.cli.common import (
     CacheDirOpt,
     DataDirOpt,
@@ -16,6 +15,7 @@ from backtest.cli.common import (
     echo_frame,
     make_store,
 )
+from backtest.data.calendar import parse_date
 from backtest.data.catalog import get_spec, parse_series_ref
 from backtest.data.inventory import inventory, show_series, verify_cache, verify_snapshot
 from backtest.exceptions import ParameterError, QtbtError

@@ -10,10 +10,16 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 import typer
 
-from backtest._typing import parse_date
-from backtest.cli.common import CacheDirOpt, DataDirOpt, OfflineOpt, echo_frame, make_store
+from backtest.cli.common import (
+    CacheDirOpt,
+    DataDirOpt,
+    OfflineOpt,
+    echo_frame,
+    make_store,
+    parse_params,
+)
 from backtest.data.cache import atomic_write_bytes
-from backtest.data.calendar import sessions_between
+from backtest.data.calendar import parse_date, sessions_between
 from backtest.data.panel import build_panel, last_known_session
 from backtest.exceptions import ParameterError, StaleSeriesWarning
 from backtest.regimes.api import make_classifier
@@ -21,29 +27,7 @@ from backtest.regimes.calendar import CalendarClassifier
 from backtest.regimes.episodes import episodes_table
 from backtest.regimes.validate import validate_against_calendar
 
-__all__ = ["parse_params", "regimes_cmd"]
-
-
-def parse_params(items: list[str] | None) -> dict[str, Any]:
-    """Parse ``k=v`` pairs; values become int, float, bool or str."""
-    out: dict[str, Any] = {}
-    for item in items or []:
-        key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
-            raise ParameterError(f"--param takes name=value, got {item!r}.")
-        if key.strip() in out:
-            raise ParameterError(f"--param {key.strip()} is given twice; give it once.")
-        val: Any = raw.strip()
-        for cast in (int, float):
-            try:
-                val = cast(raw)
-                break
-            except ValueError:
-                continue
-        if isinstance(val, str) and val.lower() in ("true", "false"):
-            val = val.lower() == "true"
-        out[key.strip()] = val
-    return out
+__all__ = ["regimes_cmd"]
 
 
 def _emit(text: str, out: Path | None) -> None:

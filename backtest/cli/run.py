@@ -10,8 +10,7 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 import typer
 
-from backtest.cli.common import CacheDirOpt, DataDirOpt, OfflineOpt, make_store
-from backtest.cli.regimes import parse_params
+from backtest.cli.common import CacheDirOpt, DataDirOpt, OfflineOpt, make_store, parse_params
 from backtest.runner import RunConfig, RunOutput, load_config_file, run, write_run
 from backtest.runner.rundir import check_run_target
 from backtest.strategy import load_registry

@@ -18,6 +18,7 @@ __all__ = [
     "fed_business_offset",
     "next_session_on_or_after",
     "nyse_sessions",
+    "parse_date",
     "sessions_between",
 ]
 
@@ -78,3 +79,16 @@ def fed_business_offset(dates: pd.DatetimeIndex, days: int) -> pd.DatetimeIndex:
     d = dates.values.astype("datetime64[D]")
     out = np.busday_offset(d, days, roll="forward", holidays=_fed_holidays())
     return pd.DatetimeIndex(out.astype("datetime64[ns]"))
+
+
+def parse_date(value: DateLike, name: str) -> pd.Timestamp:
+    """``value`` as a Timestamp; a ParameterError naming ``name`` if it is not a date."""
+    from backtest.exceptions import ParameterError
+
+    if isinstance(value, pd.Timestamp):
+        return value
+    text = str(value).strip()
+    try:
+        return pd.Timestamp(pd.to_datetime(text, format="%Y-%m-%d"))
+    except (ValueError, TypeError):
+        raise ParameterError(f"{name} {text!r} is not a date; use YYYY-MM-DD.") from None

@@ -88,10 +88,8 @@ class DataStore:
         a panel, label or weight for any date up to ``cutoff`` must come out
         the same from the truncated view.
         """
-        view = copy.copy(self)
+        view = self.view()
         view.cutoff = pd.Timestamp(cutoff)
-        view._memo = {}
-        view._parent = self
         return view
 
     def view(self) -> DataStore:
