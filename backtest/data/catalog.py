@@ -163,6 +163,21 @@ FACTORS = ReleaseRule(
     "use them as returns, not as signals)"
 )
 DERIVED = ReleaseRule(note="computed from its inputs' point-in-time values")
+Z1_RULE = ReleaseRule(
+    lag=70, anchor="period_end",
+    note="Fed Z.1 Financial Accounts, about ten weeks after the quarter",
+)
+ECB_WEEKLY = ReleaseRule(
+    lag=4, note="ECB weekly financial statement for the week to Friday, out Tuesday 15:00 CET"
+)
+BOJ_MONTHLY = ReleaseRule(
+    lag=10, anchor="period_end",
+    note="Bank of Japan accounts at month end, published in the first days of the next month",
+)
+OECD_MONTHLY = ReleaseRule(
+    lag=30, anchor="period_end",
+    note="OECD monthly average long-term rate, about a month after the month",
+)
 
 
 def _fred(
@@ -197,6 +212,9 @@ _ENTRIES: list[SeriesSpec] = [
     _fred("WRESBAL", "Reserve balances with Federal Reserve Banks", "weekly", _H41_UNITS, H41),
     _fred("WTREGEN", "Treasury General Account (TGA), week average", "weekly",
           "USD millions, week average (week ending Wednesday)", H41),
+    _fred("WDTGAL", "Treasury General Account (TGA), Wednesday level", "weekly", _H41_UNITS, H41),
+    _fred("WLRRAL", "Reverse repurchase agreements incl. foreign official, Wednesday level",
+          "weekly", _H41_UNITS, H41),
     _fred("RRPONTSYD", "Overnight reverse repo (ON RRP) volume", "daily", "USD billions", RRP),
     # rates and yields
     _fred("DGS1", "1-year Treasury yield", "daily", "percent", AT_CLOSE),
@@ -210,6 +228,8 @@ _ENTRIES: list[SeriesSpec] = [
     _fred("T10Y3M", "10-year minus 3-month Treasury spread", "daily", "percent", AT_CLOSE),
     _fred("T5YIE", "5-year breakeven inflation", "daily", "percent", AT_CLOSE),
     _fred("T10YIE", "10-year breakeven inflation", "daily", "percent", AT_CLOSE),
+    _fred("T5YIFR", "5-year, 5-year forward inflation expectation", "daily", "percent", AT_CLOSE),
+    _fred("DFII10", "10-year TIPS (real) yield", "daily", "percent", AT_CLOSE),
     _fred("SOFR", "Secured overnight financing rate", "daily", "percent", NEXT_MORNING),
     _fred("EFFR", "Effective federal funds rate", "daily", "percent", NEXT_MORNING),
     _fred("DFF", "Federal funds effective rate (7-day)", "daily", "percent", NEXT_MORNING),
@@ -221,6 +241,10 @@ _ENTRIES: list[SeriesSpec] = [
     _fred("BAMLH0A0HYM2", "ICE BofA US high-yield OAS", "daily", "percent", NEXT_MORNING),
     _fred("BAMLC0A0CM", "ICE BofA US corporate OAS", "daily", "percent", NEXT_MORNING),
     _fred("DTWEXBGS", "Nominal broad US dollar index", "daily", "index Jan 2006=100", H10),
+    _fred("DEXUSEU", "US dollars per euro (noon buying rate)", "daily", "USD per EUR", H10),
+    _fred("DEXJPUS", "Japanese yen per US dollar (noon buying rate)", "daily", "JPY per USD",
+          H10),
+    _fred("DEXUSUK", "US dollars per pound (noon buying rate)", "daily", "USD per GBP", H10),
     _fred("VIXCLS", "CBOE VIX close", "daily", "index", AT_CLOSE),
     _fred("SP500", "S&P 500 index", "daily", "index", AT_CLOSE),
     _fred("NASDAQCOM", "NASDAQ composite index", "daily", "index", AT_CLOSE),
@@ -230,6 +254,19 @@ _ENTRIES: list[SeriesSpec] = [
     _fred("CPIAUCSL", "CPI, all urban consumers", "monthly", "index 1982-84=100", CPI_RULE),
     _fred("UNRATE", "Unemployment rate", "monthly", "percent", UNRATE_RULE),
     _fred("M2SL", "M2 money stock", "monthly", "USD billions", M2_RULE),
+    _fred("MMMFFAQ027S", "Money market funds, total financial assets (Z.1)", "quarterly",
+          "USD millions, quarter-end level", Z1_RULE),
+    # other central banks and foreign yields
+    _fred("ECBASSETSW", "ECB total assets", "weekly", "EUR millions, weekly Friday level",
+          ECB_WEEKLY),
+    _fred("JPNASSETS", "Bank of Japan total assets", "monthly", "100 million yen, month end",
+          BOJ_MONTHLY),
+    _fred("IRLTLT01DEM156N", "Germany 10-year government bond yield (monthly average)",
+          "monthly", "percent", OECD_MONTHLY),
+    _fred("IRLTLT01JPM156N", "Japan 10-year government bond yield (monthly average)",
+          "monthly", "percent", OECD_MONTHLY),
+    _fred("IRLTLT01GBM156N", "UK 10-year government bond yield (monthly average)",
+          "monthly", "percent", OECD_MONTHLY),
     # prices
     _yahoo("SPY", "SPDR S&P 500 ETF"),
     _yahoo("QQQ", "Invesco QQQ (Nasdaq-100)"),
@@ -252,6 +289,15 @@ _ENTRIES: list[SeriesSpec] = [
     _yahoo("AGG", "iShares Core US Aggregate Bond"),
     _yahoo("LQD", "iShares investment-grade corporate"),
     _yahoo("HYG", "iShares high-yield corporate"),
+    _yahoo("BNDX", "Vanguard Total International Bond"),
+    _yahoo("EWJ", "iShares MSCI Japan"),
+    _yahoo("EWU", "iShares MSCI United Kingdom"),
+    _yahoo("IEV", "iShares Europe"),
+    _yahoo("EZU", "iShares MSCI Eurozone"),
+    _yahoo("EWC", "iShares MSCI Canada"),
+    _yahoo("EWA", "iShares MSCI Australia"),
+    _yahoo("FXE", "Invesco CurrencyShares Euro Trust"),
+    _yahoo("FXY", "Invesco CurrencyShares Japanese Yen Trust"),
     _yahoo("GLD", "SPDR Gold Shares"),
     _yahoo("UUP", "Invesco DB US Dollar Index Bullish"),
     _yahoo("GSPC", "S&P 500 index (^GSPC)", symbol="^GSPC"),

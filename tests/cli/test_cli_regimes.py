@@ -104,8 +104,14 @@ def test_param_types_and_end_past_the_data(snapshot_dir: Path,
         code, out, err = run(["regimes", "--daily", "--end", "2030-01-01", "--data-dir",
                               str(snapshot_dir)], capsys)
     assert code == 0
-    assert "WSHOSHO is known only to 2026-06-22; regimes end there" in err
-    assert out.splitlines()[-1].startswith("2026-06-22,")
+    # the last session at which WSHOSHO's last release is known, wherever the snapshot ends
+    from backtest.data.panel import known_observations
+    from backtest.data.store import DataStore
+
+    known = known_observations("WSHOSHO", DataStore(data_dir=snapshot_dir))
+    last = f"{known.index[-1]:%Y-%m-%d}"
+    assert f"WSHOSHO is known only to {last}; regimes end there" in err
+    assert out.splitlines()[-1].startswith(f"{last},")
     code, _, err = run(["regimes", "--start", "2021-01-01", "--end", "2020-01-01",
                         "--data-dir", str(snapshot_dir)], capsys)
     assert code == 2 and "swap them" in err

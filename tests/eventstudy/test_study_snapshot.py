@@ -88,8 +88,15 @@ def test_cli_real_snapshot(snapshot_dir: Path, capsys: pytest.CaptureFixture[str
 
 def test_cli_window_past_snapshot_end(snapshot_dir: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["events", "--series", "DGS10", "--dates", "2026-08-19", "--window", "5",
+    import pandas as pd
+
+    from backtest.data.calendar import sessions_between
+    from backtest.data.store import DataStore
+
+    last = DataStore(data_dir=snapshot_dir).load("DGS10").data["DGS10"].dropna().index[-1]
+    event = sessions_between(last - pd.Timedelta(days=7), last)[-2]
+    code = main(["events", "--series", "DGS10", "--dates", f"{event:%Y-%m-%d}", "--window", "5",
                  "--data-dir", str(snapshot_dir)])
     err = capsys.readouterr().err
     assert code == 2
-    assert "past the last DGS10 data (2026-08-20)" in err
+    assert f"past the last DGS10 data ({last:%Y-%m-%d})" in err
