@@ -21,6 +21,7 @@ __all__ = [
     "StaleCacheWarning",
     "StaleSeriesWarning",
     "UnknownSeriesError",
+    "WriteError",
 ]
 
 
@@ -61,6 +62,10 @@ class ParameterError(QtbtError, ValueError):
 
 class ConfigError(QtbtError, ValueError):
     """A configuration or events file that is malformed."""
+
+
+class WriteError(QtbtError, OSError):
+    """Results could not be written (disk full, no permission); names the path meant."""
 
 
 class QtbtWarning(UserWarning):

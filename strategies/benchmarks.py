@@ -42,7 +42,7 @@ def _sixty_forty(ctx: StrategyContext, p: Mapping[str, Any]) -> pd.DataFrame:
 BUY_AND_HOLD = StrategySpec(
     name="buy_and_hold",
     description="Buy SPY on the first session and hold it (benchmark).",
-    claim="Benchmark: the equity market, no regime information.",
+    claim="benchmark",
     params=(Param("asset", "SPY", "str", help="ticker held", grid=("SPY",)),),
     assets=lambda p: (_asset(p),),
     weights=_buy_and_hold,
@@ -52,7 +52,7 @@ BUY_AND_HOLD = StrategySpec(
 SIXTY_FORTY = StrategySpec(
     name="sixty_forty",
     description="60% SPY / 40% IEF, rebalanced on the first session of each month (benchmark).",
-    claim="Benchmark: a balanced portfolio, no regime information.",
+    claim="benchmark",
     params=(Param("equity_weight", 0.6, "float", 0.0, 1.0, help="SPY share; IEF the rest",
                   grid=(0.4, 0.5, 0.6, 0.7)),),
     assets=("SPY", "IEF"),

@@ -45,7 +45,7 @@ def _weights(ctx: StrategyContext, p: Mapping[str, Any]) -> pd.DataFrame:
 SPEC = StrategySpec(
     name="curve",
     description="Duration-neutral SHY vs TLT/IEF: steepener at end-of-QT, flattener under QT.",
-    claim="The curve steepens around the end of QT.",
+    claim="curve_steepens_end_of_qt",
     params=(
         Param("long_leg", "TLT", "str", choices=("TLT", "IEF"), help="long-duration leg"),
         Param("size", 0.8, "float", 0.0, 0.9, help="weight of the SHY leg",

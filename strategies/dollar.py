@@ -27,7 +27,7 @@ def _weights(ctx: StrategyContext, p: Mapping[str, Any]) -> pd.DataFrame:
 SPEC = StrategySpec(
     name="dollar",
     description="UUP long under QT; flat (or short) at end-of-QT; cash otherwise.",
-    claim="The dollar rises under QT and weakens after QT ends.",
+    claim="dollar_rises_qt",
     params=(
         Param("qt_weight", 1.0, "float", 0.0, 1.0, help="UUP weight under QT",
               grid=(0.5, 1.0)),

@@ -28,7 +28,7 @@ def _weights(ctx: StrategyContext, p: Mapping[str, Any]) -> pd.DataFrame:
 SPEC = StrategySpec(
     name="duration",
     description="One Treasury ETF per regime: TLT under QE, SHY under QT, IEF otherwise.",
-    claim="Long duration suffers under QT and wins under QE.",
+    claim="duration_suffers_qt",
     params=tuple(
         Param(f"{label.lower()}_asset", asset, "str", choices=BONDS,
               help=f"bond ETF held in {label}", grid=BONDS if label == "QT" else ())

@@ -37,7 +37,7 @@ def _weights(ctx: StrategyContext, p: Mapping[str, Any]) -> pd.DataFrame:
 SPEC = StrategySpec(
     name="funding_stress",
     description="SPY, switching to SHY (or IEF) while SOFR/EFFR trade above IORB/IOER.",
-    claim="Funding stress precedes the end of QT (and hurts risk assets).",
+    claim="funding_stress_precedes_end",
     params=(
         Param("rate", "EFFR", "str", choices=("SOFR", "EFFR"),
               help="overnight rate compared with IORB (SOFR exists from 2018-04)"),

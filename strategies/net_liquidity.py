@@ -32,7 +32,7 @@ def _weights(ctx: StrategyContext, p: Mapping[str, Any]) -> pd.DataFrame:
 SPEC = StrategySpec(
     name="net_liquidity",
     description="SPY when net liquidity is rising over the lookback, else a cash ETF.",
-    claim="Net liquidity and the S&P 500 move together.",
+    claim="netliq_spx_together",
     params=(
         Param("lookback", 63, "int", 5, 260, help="sessions over which the trend is measured",
               grid=(21, 42, 63, 126)),

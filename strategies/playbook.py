@@ -41,7 +41,7 @@ def _weights(ctx: StrategyContext, p: Mapping[str, Any]) -> pd.DataFrame:
 SPEC = StrategySpec(
     name="playbook",
     description="Regime-to-allocation table across equities, duration, dollar, gold and EM.",
-    claim="Following the QT playbook's allocations by regime beats a static 60/40.",
+    claim="playbook_beats_60_40",
     params=(Param("table", DEFAULT_TABLE, "table",
                   help="regime -> {ticker: weight}; rest is cash"),),
     assets=_assets,

@@ -52,7 +52,7 @@ def _weights(ctx: StrategyContext, p: Mapping[str, Any]) -> pd.DataFrame:
 SPEC = StrategySpec(
     name="value_tilt",
     description="Value over growth and more cash under QT (IWD/IWF or VTV/VUG, SHY or BIL).",
-    claim="Value beats growth under QT; QE favours growth.",
+    claim="value_beats_growth_qt",
     params=(
         Param("pair", "IWD/IWF", "str", choices=tuple(PAIRS), help="value/growth ETF pair"),
         Param("cash_asset", "SHY", "str", choices=("SHY", "BIL"), help="cash-like ETF"),

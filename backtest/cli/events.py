@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -9,23 +10,11 @@ import pandas as pd
 import typer
 
 from backtest.cli.common import CacheDirOpt, DataDirOpt, FormatOpt, OfflineOpt, make_store
-from backtest.eventstudy.study import (
-    EventStudyResult,
-    event_study,
-    parse_dates,
-    select_events,
-)
+from backtest.eventstudy import event_study, parse_dates, select_events
 from backtest.exceptions import ParameterError
 from backtest.regimes.events import EVENT_SETS, Event
 
 __all__ = ["events_cmd"]
-
-# columns of the table view (csv carries every column of the tidy frame)
-_TABLE_COLUMNS = [
-    "date", "series", "kind", "event_session", "start_close_date", "end_close_date",
-    "start_value", "end_value", "change_bp", "return", "abnormal_return", "beta",
-]
-_OPTIONAL = ("change_bp", "return", "abnormal_return", "beta")
 
 
 def _split(values: list[str]) -> list[str]:
@@ -127,37 +116,4 @@ def events_cmd(
         refs, chosen, window=window, store=store, anchor=anchor, timing=timing,
         benchmark=benchmark, abnormal=abnormal, on_missing="skip" if skip_missing else "raise",
     )
-    _print(result, fmt, show)
-
-
-def _print(result: EventStudyResult, fmt: str, show: str) -> None:
-    moves = result.moves
-    summary = result.summary
-    if fmt == "csv":
-        blocks = []
-        if show in ("both", "moves"):
-            blocks.append(moves.to_csv(index=False, date_format="%Y-%m-%d",
-                                       float_format="%.10g", lineterminator="\n"))
-        if show in ("both", "summary"):
-            blocks.append(summary.to_csv(index=False, float_format="%.10g",
-                                         lineterminator="\n"))
-        typer.echo("\n".join(blocks), nl=False)
-        return
-    if show in ("both", "moves"):
-        view = moves[_TABLE_COLUMNS].copy()
-        view = view.drop(columns=[c for c in _OPTIONAL if view[c].isna().all()])
-        for c in ("date", "event_session", "start_close_date", "end_close_date"):
-            view[c] = view[c].dt.strftime("%Y-%m-%d")
-        with pd.option_context("display.max_rows", None, "display.width", 200,
-                               "display.max_columns", None,
-                               "display.float_format", "{:.6g}".format):
-            typer.echo(view.to_string(index=False))
-    if show in ("both", "summary"):
-        if show == "both":
-            typer.echo("")
-        bench = f", abnormal vs {result.benchmark} ({result.abnormal})" if result.benchmark else ""
-        typer.echo(f"summary: window {result.window} session(s), anchor {result.anchor}, "
-                   f"timing {result.timing}{bench}")
-        with pd.option_context("display.width", 200, "display.max_columns", None,
-                               "display.float_format", "{:.6g}".format):
-            typer.echo(summary.to_string(index=False))
+    sys.stdout.write(result.to_text(show, fmt))

@@ -9,11 +9,13 @@ from typing import Annotated, Literal
 import typer
 
 from backtest.cli.common import CacheDirOpt, DataDirOpt, OfflineOpt, make_store
-from backtest.report.bootstrap import BootstrapSpec
+from backtest.report.bootstrap import MAX_REPS, BootstrapSpec
+from backtest.runner.layout import REPORT
 
 __all__ = ["compare_cmd", "report_cmd", "scorecard_cmd"]
 
-RepsOpt = Annotated[int, typer.Option("--reps", help="Bootstrap resamples.")]
+RepsOpt = Annotated[int, typer.Option(
+    "--reps", help=f"Bootstrap resamples, 100 to {MAX_REPS:,}.")]
 BlockOpt = Annotated[int, typer.Option("--block", help="Mean bootstrap block, sessions.")]
 LevelOpt = Annotated[float, typer.Option("--level", help="Interval coverage, e.g. 0.95.")]
 
@@ -33,25 +35,12 @@ def report_cmd(
     level: LevelOpt = 0.95,
 ) -> None:
     """Re-render a run's report.html from its saved results (no data needed)."""
-    from backtest.report.format import fmt_interval, fmt_num, fmt_pct, text_table
-    from backtest.report.result import RunResult
-    from backtest.report.run_report import render_run_report, write_html
+    from backtest.report import load_run, write_html
 
-    spec = BootstrapSpec(block=block, reps=reps, level=level)
-    result = RunResult.load(run_dir, spec)
-    path = write_html(out if out is not None else run_dir / "report.html",
-                      render_run_report(result))
-    t = result.regime_table
-    t = t[t["series"] == "strategy"]
-    rows = [[str(r["regime"]), f"{int(r['days'])}", f"{int(r['episodes'])}",
-             fmt_pct(r["ann_return"]), fmt_interval(r["ann_return_lo"], r["ann_return_hi"],
-                                                    fmt_pct),
-             fmt_num(r["sharpe"]), fmt_interval(r["sharpe_lo"], r["sharpe_hi"], fmt_num),
-             str(r["warning"])] for r in t.to_dict("records")]
-    typer.echo(f"{result.strategy} ({result.run_id}), Sharpe of {result.sharpe_basis}:")
-    typer.echo(text_table(["regime", "days", "episodes", "ann. return", f"{level:.0%} interval",
-                           "Sharpe", f"{level:.0%} interval", "warning"], rows,
-                          [False, True, True, True, True, True, True, False]))
+    spec = BootstrapSpec(block=block, reps=reps, level=level)  # bounds checked before loading
+    result = load_run(run_dir, spec)
+    path = write_html(out if out is not None else run_dir / REPORT, result.to_html())
+    _print(result.to_text())
     typer.echo(f"\nwrote {path}")
 
 
@@ -70,25 +59,16 @@ def scorecard_cmd(
     offline: OfflineOpt = False,
 ) -> None:
     """Test every playbook claim on the data: statistic, interval and verdict."""
-    from backtest.report.run_report import check_html_path, write_html
-    from backtest.report.scorecard import scorecard
-    from backtest.report.scorecard_report import (
-        scorecard_csv,
-        scorecard_html,
-        scorecard_json,
-        scorecard_markdown,
-        scorecard_text,
-    )
+    from backtest.report import check_html_path, scorecard, write_html
 
     if out is not None:
         check_html_path(out)  # before the work, not after
+    spec = BootstrapSpec(block=block, reps=reps, level=level)
     store = make_store(data_dir, cache_dir, offline=offline)
-    sc = scorecard(store, classifier, BootstrapSpec(block=block, reps=reps, level=level))
-    render = {"table": scorecard_text, "csv": scorecard_csv, "json": scorecard_json,
-              "markdown": scorecard_markdown}[fmt]
-    _print(render(sc))
+    sc = scorecard(store, classifier, spec)
+    _print(sc.to_text(fmt))
     if out is not None:
-        typer.echo(f"wrote {write_html(out, scorecard_html(sc))}", err=True)
+        typer.echo(f"wrote {write_html(out, sc.to_html())}", err=True)
 
 
 def compare_cmd(
@@ -103,9 +83,7 @@ def compare_cmd(
     level: LevelOpt = 0.95,
 ) -> None:
     """Runs side by side: metrics overall and by regime, parameter and data differences."""
-    from backtest.report.compare import compare_runs
-    from backtest.report.compare_report import comparison_html
-    from backtest.report.run_report import check_html_path, write_html
+    from backtest.report import check_html_path, compare_runs, write_html
 
     if out is not None:
         check_html_path(out)
@@ -113,6 +91,6 @@ def compare_cmd(
                         BootstrapSpec(block=block, reps=reps, level=level))
     for w in comp.warnings:
         typer.echo(f"warning: {w}", err=True)
-    _print(comp.to_markdown())
+    _print(comp.to_text())
     if out is not None:
-        typer.echo(f"wrote {write_html(out, comparison_html(comp))}", err=True)
+        typer.echo(f"wrote {write_html(out, comp.to_html())}", err=True)

@@ -11,7 +11,8 @@ import pandas as pd
 import typer
 
 from backtest.cli.common import CacheDirOpt, DataDirOpt, OfflineOpt, make_store, parse_params
-from backtest.runner import RunConfig, RunOutput, load_config_file, run, write_run
+from backtest.report import save_run
+from backtest.runner import RunConfig, RunOutput, load_config_file, run
 from backtest.runner.rundir import check_run_target
 from backtest.strategy import load_registry
 
@@ -99,8 +100,7 @@ def run_cmd(
                          ] = None,
     cash_yield: Annotated[str | None, typer.Option(help="DGS3MO (default), BIL or none.")
                           ] = None,
-    out: Annotated[Path, typer.Option(help="Parent folder of run directories.")] = Path(
-        "results"),
+    out: Annotated[str, typer.Option(help="Parent folder of run directories.")] = "results",
     run_id: Annotated[str | None, typer.Option(help="Name of the run directory.")] = None,
     data_dir: DataDirOpt = None,
     cache_dir: CacheDirOpt = None,
@@ -115,6 +115,6 @@ def run_cmd(
     check_run_target(out, run_id)
     store = make_store(data_dir, cache_dir, offline=offline)
     output = run(cfg, store)
-    path = write_run(output, out, run_id, command=["qtbt", *sys.argv[1:]], started_at=started)
+    path = save_run(output, out, run_id, command=["qtbt", *sys.argv[1:]], started_at=started)
     typer.echo(format_summary(output))
     typer.echo(f"\nwrote {path}")

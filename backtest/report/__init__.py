@@ -2,6 +2,7 @@
 
 * :class:`RunResult` (``load_run(path)``): a run directory with ``summary()``,
   ``plot(kind)``, ``regime_table``, ``episode_table`` and ``to_html()``.
+* :func:`save_run`: write a complete run folder (data files and ``report.html``).
 * :func:`write_report`: render ``report.html`` from a run's saved results.
 * :func:`scorecard`: every playbook claim tested on the data
   (:class:`Scorecard` with ``summary()``, ``plot()``, ``to_markdown()``,
@@ -20,7 +21,8 @@ from __future__ import annotations
 from backtest.report.bootstrap import BootstrapSpec, percentile_interval, replicates, verdict
 from backtest.report.compare import Comparison, DifferentDataError, compare_runs
 from backtest.report.result import RunResult, load_run
-from backtest.report.run_report import REPORT_FILE, render_run_report, write_report
+from backtest.report.run_report import REPORT_FILE, render_run_report
+from backtest.report.save import check_html_path, save_run, write_html, write_report
 from backtest.report.scorecard import (
     CLAIMS,
     Claim,
@@ -42,6 +44,7 @@ __all__ = [
     "RunResult",
     "Scorecard",
     "WindowSpec",
+    "check_html_path",
     "claim_verdict",
     "compare_runs",
     "episode_stats",
@@ -51,7 +54,9 @@ __all__ = [
     "regime_stats",
     "render_run_report",
     "replicates",
+    "save_run",
     "scorecard",
     "verdict",
+    "write_html",
     "write_report",
 ]

@@ -17,14 +17,11 @@ import pandas as pd
 
 from backtest.exceptions import ParameterError, QtbtError
 from backtest.report.bootstrap import BootstrapSpec
-from backtest.report.format import (
-    DASH,
-    Formatter,
-    fmt_int,
-    fmt_interval,
-    fmt_num,
-    fmt_pct,
-    markdown_table,
+from backtest.report.charts import equity_overlay_figure, regime_bars_figure
+from backtest.report.compare_report import (
+    OVERALL_METRICS,
+    comparison_html,
+    comparison_markdown,
 )
 from backtest.report.result import RunResult
 from backtest.report.stats import ALL, regime_order
@@ -39,12 +36,6 @@ __all__ = [
 ]
 
 ABSENT = "(absent)"
-OVERALL_METRICS = (("total_return", "Total return", fmt_pct), ("cagr", "CAGR", fmt_pct),
-            ("ann_return", "Ann. return", fmt_pct), ("ann_vol", "Volatility", fmt_pct),
-            ("sharpe", "Sharpe", fmt_num), ("sortino", "Sortino", fmt_num),
-            ("max_drawdown", "Max drawdown", fmt_pct), ("hit_rate", "Hit rate", fmt_pct),
-            ("turnover", "Turnover / yr", fmt_num), ("costs", "Costs / yr", fmt_pct),
-            ("trades", "Trades", fmt_int), ("days", "Sessions", fmt_int))
 
 
 class DifferentDataError(QtbtError):
@@ -164,8 +155,6 @@ class Comparison:
 
     def plot(self) -> Any:
         """Equity of every run's strategy (and the first run's buy-and-hold), log scale."""
-        from backtest.report.charts import equity_overlay_figure
-
         curves = {n: r.returns["strategy"] for n, r in zip(self.names, self.runs, strict=True)}
         first = self.runs[0]
         if "buy_and_hold" in first.returns.columns:
@@ -177,8 +166,6 @@ class Comparison:
 
     def regime_bars(self) -> Any:
         """Annualised return and Sharpe per regime, one bar per run, with intervals."""
-        from backtest.report.charts import regime_bars_figure
-
         frames = []
         for name, r in zip(self.names, self.runs, strict=True):
             t = r.regime_table
@@ -192,66 +179,11 @@ class Comparison:
 
     def to_html(self) -> str:
         """The comparison page, as text."""
-        from backtest.report.compare_report import comparison_html
-
         return comparison_html(self)
 
-
-def _ci_text(value: Any, lo: Any, hi: Any, fmt: Formatter) -> str:
-    ci = fmt_interval(lo, hi, fmt)
-    return fmt(value) if ci == DASH else f"{fmt(value)} {ci}"
-
-
-def comparison_markdown(c: Comparison) -> str:
-    """Markdown for the terminal (see :meth:`Comparison.to_markdown`)."""
-    ov = c.overall()
-    level = c.runs[0].bootstrap.level
-    lines = [f"## Overall (strategy; intervals {level:.0%})", ""]
-    rows = []
-    for key, label, fmt in OVERALL_METRICS:
-        cells = []
-        for n in c.names:
-            if key in ("ann_return", "sharpe"):
-                cells.append(_ci_text(ov.at[key, n], ov.at[f"{key}_lo", n],
-                                      ov.at[f"{key}_hi", n], fmt))
-            else:
-                cells.append(fmt(ov.at[key, n]))
-        rows.append([label, *cells])
-    right = [False, *([True] * len(c.names))]
-    lines += [markdown_table(["metric", *c.names], rows, right), ""]
-    br = c.by_regime()
-    regimes = list(dict.fromkeys(br.index.get_level_values("regime")))
-    for key, label, fmt in (("sharpe", "Sharpe", fmt_num),
-                            ("ann_return", "Annualised return", fmt_pct)):
-        rows = []
-        for reg in regimes:
-            cells = []
-            for n in c.names:
-                if (reg, n) not in br.index:
-                    cells.append(DASH)
-                    continue
-                r = br.loc[(reg, n)]
-                cells.append(_ci_text(r[key], r[f"{key}_lo"], r[f"{key}_hi"], fmt)
-                             + f" ({int(r['days'])}d, {int(r['episodes'])} ep)")
-            rows.append([reg, *cells])
-        lines += [f"## {label} by regime", "", markdown_table(["regime", *c.names], rows, right),
-                  ""]
-    diff = c.parameters[c.parameters["differs"]]
-    lines.append(f"## Parameters that differ ({len(diff)} of {len(c.parameters)})")
-    lines.append("")
-    if len(diff):
-        lines += [markdown_table(["parameter", *c.names],
-                                 [[k, *(str(v) for v in vals)] for k, *vals in
-                                  diff[["key", *c.names]].itertuples(index=False, name=None)]),
-                  ""]
-    ddiff = c.data[c.data["differs"]]
-    lines.append(f"## Data: {len(ddiff)} of {len(c.data)} series differ or are not in every run")
-    lines.append("")
-    if len(ddiff):
-        short = [[k, *(str(v)[:12] for v in vals)] for k, *vals in
-                 ddiff[["key", *c.names]].itertuples(index=False, name=None)]
-        lines += [markdown_table(["series (sha256, first 12)", *c.names], short), ""]
-    return "\n".join(lines)
+    def to_text(self) -> str:
+        """What ``qtbt compare`` prints: :meth:`to_markdown`."""
+        return self.to_markdown()
 
 
 def compare_runs(paths: Sequence[str | Path], allow_different_data: bool = False,

@@ -1,14 +1,34 @@
-"""The comparison of runs as a self-contained HTML page."""
+"""The comparison of runs as markdown (what ``qtbt compare`` prints) and as an HTML page."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pandas as pd
 
-from backtest.report.compare import OVERALL_METRICS, Comparison
-from backtest.report.format import DASH, fmt_int, fmt_interval, fmt_num, fmt_pct
+from backtest.report.format import (
+    DASH,
+    Formatter,
+    fmt_int,
+    fmt_interval,
+    fmt_num,
+    fmt_pct,
+    markdown_table,
+)
 from backtest.report.html import Cell, figure_html, notice, page, section, table
 
-__all__ = ["comparison_html"]
+if TYPE_CHECKING:  # the comparison imports this module to render itself
+    from backtest.report.compare import Comparison
+
+__all__ = ["OVERALL_METRICS", "comparison_html", "comparison_markdown"]
+
+#: headline metrics of a comparison: key, label, formatter
+OVERALL_METRICS = (("total_return", "Total return", fmt_pct), ("cagr", "CAGR", fmt_pct),
+            ("ann_return", "Ann. return", fmt_pct), ("ann_vol", "Volatility", fmt_pct),
+            ("sharpe", "Sharpe", fmt_num), ("sortino", "Sortino", fmt_num),
+            ("max_drawdown", "Max drawdown", fmt_pct), ("hit_rate", "Hit rate", fmt_pct),
+            ("turnover", "Turnover / yr", fmt_num), ("costs", "Costs / yr", fmt_pct),
+            ("trades", "Trades", fmt_int), ("days", "Sessions", fmt_int))
 
 
 def _overall_html(c: Comparison) -> str:
@@ -80,3 +100,60 @@ def comparison_html(c: Comparison) -> str:
     version = c.runs[0].manifest.get("versions", {}).get("qtbt", "?")
     return page(f"qtbt · compare {len(c.runs)} runs", " · ".join(c.names), nav,
                 "\n".join(body), f"Rendered by qtbt {version} from the saved results.")
+
+
+def _ci_text(value: Any, lo: Any, hi: Any, fmt: Formatter) -> str:
+    ci = fmt_interval(lo, hi, fmt)
+    return fmt(value) if ci == DASH else f"{fmt(value)} {ci}"
+
+
+def comparison_markdown(c: Comparison) -> str:
+    """Markdown for the terminal (see :meth:`Comparison.to_markdown`)."""
+    ov = c.overall()
+    level = c.runs[0].bootstrap.level
+    lines = [f"## Overall (strategy; intervals {level:.0%})", ""]
+    rows = []
+    for key, label, fmt in OVERALL_METRICS:
+        cells = []
+        for n in c.names:
+            if key in ("ann_return", "sharpe"):
+                cells.append(_ci_text(ov.at[key, n], ov.at[f"{key}_lo", n],
+                                      ov.at[f"{key}_hi", n], fmt))
+            else:
+                cells.append(fmt(ov.at[key, n]))
+        rows.append([label, *cells])
+    right = [False, *([True] * len(c.names))]
+    lines += [markdown_table(["metric", *c.names], rows, right), ""]
+    br = c.by_regime()
+    regimes = list(dict.fromkeys(br.index.get_level_values("regime")))
+    for key, label, fmt in (("sharpe", "Sharpe", fmt_num),
+                            ("ann_return", "Annualised return", fmt_pct)):
+        rows = []
+        for reg in regimes:
+            cells = []
+            for n in c.names:
+                if (reg, n) not in br.index:
+                    cells.append(DASH)
+                    continue
+                r = br.loc[(reg, n)]
+                cells.append(_ci_text(r[key], r[f"{key}_lo"], r[f"{key}_hi"], fmt)
+                             + f" ({int(r['days'])}d, {int(r['episodes'])} ep)")
+            rows.append([reg, *cells])
+        lines += [f"## {label} by regime", "", markdown_table(["regime", *c.names], rows, right),
+                  ""]
+    diff = c.parameters[c.parameters["differs"]]
+    lines.append(f"## Parameters that differ ({len(diff)} of {len(c.parameters)})")
+    lines.append("")
+    if len(diff):
+        lines += [markdown_table(["parameter", *c.names],
+                                 [[k, *(str(v) for v in vals)] for k, *vals in
+                                  diff[["key", *c.names]].itertuples(index=False, name=None)]),
+                  ""]
+    ddiff = c.data[c.data["differs"]]
+    lines.append(f"## Data: {len(ddiff)} of {len(c.data)} series differ or are not in every run")
+    lines.append("")
+    if len(ddiff):
+        short = [[k, *(str(v)[:12] for v in vals)] for k, *vals in
+                 ddiff[["key", *c.names]].itertuples(index=False, name=None)]
+        lines += [markdown_table(["series (sha256, first 12)", *c.names], short), ""]
+    return "\n".join(lines)

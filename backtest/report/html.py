@@ -72,6 +72,7 @@ td.wrap { white-space: normal; max-width: 520px; }
 .v-supported { color: var(--good); font-weight: 600; }
 .v-contradicted { color: var(--bad); font-weight: 600; }
 .v-inconclusive { color: var(--neutral); font-weight: 600; }
+.v-no-data { color: var(--neutral); font-style: italic; }
 .figure { width: 100%; min-height: 300px; }
 pre { background: var(--band); border: 1px solid var(--line); padding: 8px 10px;
       font-size: 12px; overflow-x: auto; max-height: 420px; }

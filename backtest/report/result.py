@@ -1,12 +1,13 @@
 """A finished run, loaded back from its run directory.
 
-A run directory (written by :func:`backtest.runner.write_run`) holds
-``manifest.json``, ``metrics.json``, ``returns.parquet`` (columns
-``strategy`` and one per benchmark), ``weights.parquet`` (daily target
-weights), ``positions.parquet`` (held weights and ``cash``) and
-``regimes.parquet`` (column ``regime``); optionally ``cash.parquet``
-(column ``cash_rate``: the daily cash yield the run earned, used as the
-risk-free rate of Sharpe ratios) and ``report.html``.
+The files of a run directory are named in :mod:`backtest.runner.layout`
+(written by :func:`backtest.runner.write_run`): ``manifest.json``,
+``metrics.json``, ``returns.parquet`` (columns ``strategy`` and one per
+benchmark), ``targets.parquet`` (daily target weights; ``weights.parquet``
+in run folders written before the rename), ``positions.parquet`` (held
+weights and ``cash``) and ``regimes.parquet`` (column ``regime``);
+optionally ``cash.parquet`` (column ``cash_rate``: the daily cash yield the
+run earned, used as the risk-free rate of Sharpe ratios) and ``report.html``.
 """
 
 from __future__ import annotations
@@ -20,19 +21,23 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from backtest.exceptions import DataFormatError, ParameterError
+from backtest.report import charts
 from backtest.report.bootstrap import BootstrapSpec
+from backtest.report.format import fmt_interval, fmt_num, fmt_pct, text_table
+from backtest.report.run_report import render_run_report
 from backtest.report.stats import episode_stats, regime_stats
+from backtest.runner import layout
 
 if TYPE_CHECKING:  # plotly is imported lazily, only when a figure is drawn
     from plotly.graph_objects import Figure
 
 __all__ = ["REQUIRED_FILES", "PlotKind", "RunResult", "load_run"]
 
-REQUIRED_FILES = ("manifest.json", "metrics.json", "returns.parquet", "weights.parquet",
-                  "positions.parquet", "regimes.parquet")
-PlotKind = Literal["performance", "equity", "drawdown", "rolling_sharpe", "weights",
-                   "regimes"]
-_PLOT_KINDS = ("performance", "equity", "drawdown", "rolling_sharpe", "weights", "regimes")
+REQUIRED_FILES = layout.REQUIRED
+PlotKind = Literal["performance", "equity", "drawdown", "rolling_sharpe", "targets",
+                   "positions", "weights", "regimes"]
+_PLOT_KINDS = ("performance", "equity", "drawdown", "rolling_sharpe", "targets", "positions",
+               "weights", "regimes")
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -61,6 +66,43 @@ def _read_parquet(path: Path, columns: tuple[str, ...] = ()) -> pd.DataFrame:
     return frame
 
 
+def _run_folder(path: object) -> Path:
+    """``path`` as a run directory, or a teaching error saying what it is instead."""
+    if not isinstance(path, str | Path):
+        raise ParameterError(f"A run directory is a path (str or Path), got "
+                             f"{type(path).__name__} {path!r}; e.g. load_run(\"results/"
+                             "playbook_20260101-120000_ab12cd34\").")
+    p = Path(path)
+    if not str(path).strip():
+        raise ParameterError("The run directory path is empty; give the folder `qtbt run` "
+                             "wrote (it prints `wrote results/<run_id>`).")
+    if not p.exists():
+        parent = p.parent if str(p.parent) else Path(".")
+        hint = (f"; runs under {parent}: {', '.join(_runs_in(parent)) or 'none'}"
+                if parent.is_dir() else f"; {parent} does not exist either")
+        raise ParameterError(f"Run directory {p} does not exist{hint}. `qtbt run` prints the "
+                             "folder it writes (`wrote results/<run_id>`).")
+    if not p.is_dir():
+        raise ParameterError(f"{p} is not a run directory (it is a file).")
+    missing = layout.missing_files(p)
+    if missing:
+        raise ParameterError(
+            f"{p} is not a run directory: missing {', '.join(missing)} (`qtbt run` writes "
+            "them)."
+        )
+    return p
+
+
+def _runs_in(folder: Path, limit: int = 5) -> list[str]:
+    """Names of up to ``limit`` run directories in ``folder`` (newest names last)."""
+    try:
+        found = sorted(d.name for d in folder.iterdir()
+                       if d.is_dir() and (d / layout.MANIFEST).is_file())
+    except OSError:
+        return []
+    return found[-limit:]
+
+
 @dataclass(frozen=True, eq=False)
 class RunResult:
     """Everything a run directory holds, with per-regime statistics and plots.
@@ -76,8 +118,8 @@ class RunResult:
         Contents of ``manifest.json`` and ``metrics.json``.
     returns : DataFrame
         Daily returns: ``strategy`` then one column per benchmark.
-    weights : DataFrame
-        Daily target weights (decided at each close).
+    targets : DataFrame
+        Daily target weights (decided at each close, carried forward).
     positions : DataFrame
         Weights held at each close, with ``cash``.
     regimes : Series
@@ -93,7 +135,7 @@ class RunResult:
     manifest: dict[str, Any]
     metrics: dict[str, Any]
     returns: pd.DataFrame
-    weights: pd.DataFrame
+    targets: pd.DataFrame
     positions: pd.DataFrame
     regimes: pd.Series
     cash_rate: pd.Series | None = None
@@ -111,32 +153,26 @@ class RunResult:
         DataFormatError
             A file that does not parse or lacks a required column.
         """
-        p = Path(path)
-        if not p.exists():
-            raise ParameterError(f"Run directory {p} does not exist.")
-        if not p.is_dir():
-            raise ParameterError(f"{p} is not a run directory (it is a file).")
-        missing = [f for f in REQUIRED_FILES if not (p / f).is_file()]
-        if missing:
-            raise ParameterError(
-                f"{p} is not a run directory: missing {', '.join(missing)} (`qtbt run` writes "
-                "them)."
-            )
-        manifest = _read_json(p / "manifest.json")
+        p = _run_folder(path)
+        manifest = _read_json(p / layout.MANIFEST)
         for key in ("run_id", "strategy"):
             if key not in manifest:
-                raise DataFormatError(f"{p / 'manifest.json'} is damaged: no {key!r} entry.")
-        metrics = _read_json(p / "metrics.json")
-        returns = _read_parquet(p / "returns.parquet", ("strategy",))
+                raise DataFormatError(f"{p / layout.MANIFEST} is damaged: no {key!r} entry.")
+        metrics = _read_json(p / layout.METRICS)
+        returns = _read_parquet(p / layout.RETURNS, (layout.STRATEGY_COLUMN,))
         if returns.empty:
-            raise DataFormatError(f"{p / 'returns.parquet'} holds no sessions.")
-        regimes = _read_parquet(p / "regimes.parquet", ("regime",))["regime"].astype(object)
+            raise DataFormatError(f"{p / layout.RETURNS} holds no sessions.")
+        regimes = _read_parquet(p / layout.REGIMES, (layout.REGIME_COLUMN,))[
+            layout.REGIME_COLUMN].astype(object)
         cash = None
-        if (p / "cash.parquet").is_file():
-            cash = _read_parquet(p / "cash.parquet", ("cash_rate",))["cash_rate"]
+        if (p / layout.CASH).is_file():
+            cash = _read_parquet(p / layout.CASH, (layout.CASH_COLUMN,))[layout.CASH_COLUMN]
+        if bootstrap is not None and not isinstance(bootstrap, BootstrapSpec):
+            raise ParameterError(f"bootstrap must be a BootstrapSpec, got "
+                                 f"{type(bootstrap).__name__} {bootstrap!r}.")
         return cls(path=p, manifest=manifest, metrics=metrics, returns=returns,
-                   weights=_read_parquet(p / "weights.parquet"),
-                   positions=_read_parquet(p / "positions.parquet"), regimes=regimes,
+                   targets=_read_parquet(layout.targets_file(p)),
+                   positions=_read_parquet(p / layout.POSITIONS), regimes=regimes,
                    cash_rate=cash, bootstrap=bootstrap or BootstrapSpec())
 
     @property
@@ -190,9 +226,22 @@ class RunResult:
 
     def to_html(self) -> str:
         """The run's report page (what ``report.html`` holds), as text."""
-        from backtest.report.run_report import render_run_report
-
         return render_run_report(self)
+
+    def to_text(self) -> str:
+        """The strategy's per-regime table with intervals: what ``qtbt report`` prints."""
+        level = self.bootstrap.level
+        t = self.regime_table
+        t = t[t["series"] == layout.STRATEGY_COLUMN]
+        rows = [[str(r["regime"]), f"{int(r['days'])}", f"{int(r['episodes'])}",
+                 fmt_pct(r["ann_return"]),
+                 fmt_interval(r["ann_return_lo"], r["ann_return_hi"], fmt_pct),
+                 fmt_num(r["sharpe"]), fmt_interval(r["sharpe_lo"], r["sharpe_hi"], fmt_num),
+                 str(r["warning"])] for r in t.to_dict("records")]
+        table = text_table(["regime", "days", "episodes", "ann. return", f"{level:.0%} interval",
+                            "Sharpe", f"{level:.0%} interval", "warning"], rows,
+                           [False, True, True, True, True, True, True, False])
+        return f"{self.strategy} ({self.run_id}), Sharpe of {self.sharpe_basis}:\n{table}"
 
     def plot(self, kind: PlotKind = "performance") -> Figure:
         """A plotly figure of the run; never shown, never written.
@@ -202,17 +251,18 @@ class RunResult:
         kind : str
             ``performance`` (equity against benchmarks on a log scale,
             drawdowns and rolling one-year Sharpe, regimes shaded),
-            ``equity``, ``drawdown``, ``rolling_sharpe``, ``weights``
-            (target weights over time) or ``regimes`` (annualised return and
+            ``equity``, ``drawdown``, ``rolling_sharpe``, ``targets`` (target
+            weights over time; ``weights`` is the same), ``positions``
+            (weights held, with cash) or ``regimes`` (annualised return and
             Sharpe per regime with intervals).
         """
-        from backtest.report import charts
-
         if kind not in _PLOT_KINDS:
             raise ParameterError(f"plot kind must be one of {', '.join(_PLOT_KINDS)}; "
                                  f"got {kind!r}.")
-        if kind == "weights":
-            return charts.weights_figure(self.weights, self.regimes)
+        if kind in ("targets", "weights"):
+            return charts.weights_figure(self.targets, self.regimes)
+        if kind == "positions":
+            return charts.weights_figure(self.positions, self.regimes)
         if kind == "regimes":
             return charts.regime_bars_figure(self.regime_table, self.bootstrap.level)
         rows = ("equity", "drawdown", "rolling_sharpe") if kind == "performance" else (kind,)

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from backtest.data.cache import atomic_write_bytes
-from backtest.exceptions import ParameterError
-from backtest.report.bootstrap import BootstrapSpec
 from backtest.report.format import fmt_int, fmt_interval, fmt_num, fmt_pct
 from backtest.report.html import (
     Cell,
@@ -20,12 +16,15 @@ from backtest.report.html import (
     section,
     table,
 )
-from backtest.report.result import RunResult
 from backtest.report.stats import ALL, EPISODE_METRICS, regime_warnings
+from backtest.runner.layout import REPORT
 
-__all__ = ["REPORT_FILE", "render_run_report", "write_html", "write_report"]
+if TYPE_CHECKING:  # the result imports this module to render itself
+    from backtest.report.result import RunResult
 
-REPORT_FILE = "report.html"
+__all__ = ["REPORT_FILE", "episode_table_html", "regime_table_html", "render_run_report"]
+
+REPORT_FILE = REPORT
 _EPISODE_HEADS = {"total_return": "Return", "ann_return": "Ann. return", "ann_vol": "Volatility",
                   "sharpe": "Sharpe", "max_drawdown": "Max drawdown", "hit_rate": "Hit rate"}
 
@@ -182,7 +181,7 @@ def render_run_report(result: RunResult) -> str:
                 "year of sessions: read them as anecdotes."),
         section("episodes", "Episodes", episode_table_html(r),
                 "One row per contiguous regime episode; returns compound over the episode."),
-        section("weights", "Weights over time", figure_html(r.plot("weights"), "fig-weights"),
+        section("weights", "Weights over time", figure_html(r.plot("targets"), "fig-weights"),
                 "Target weights decided at each close (they trade at the next session)."),
         section("manifest", "Manifest: parameters, data checksums, versions", _provenance(r)),
     ]
@@ -191,55 +190,3 @@ def render_run_report(result: RunResult) -> str:
     footer = (f"Rendered by qtbt {_version(r)} from the saved results of run {r.run_id} "
               f"(re-render with `qtbt report RUN_DIR`). Intervals: {r.bootstrap.describe()}.")
     return page(f"qtbt · {r.strategy}", _subtitle(r), nav, "\n".join(body), footer)
-
-
-def check_html_path(path: str | Path) -> Path:
-    """``path`` if it can take an HTML page (``.html``/``.htm``, not a folder).
-
-    Raises
-    ------
-    ParameterError
-        Otherwise, naming the path.
-    """
-    target = Path(path)
-    if target.suffix.lower() not in (".html", ".htm"):
-        raise ParameterError(f"HTML output must be a .html file, got {str(target)!r}.")
-    if target.is_dir():
-        raise ParameterError(f"{str(target)!r} is a folder; give a .html file name.")
-    return target
-
-
-def write_html(path: str | Path, text: str) -> Path:
-    """Write an HTML page atomically (temp file and rename); returns the path.
-
-    Raises
-    ------
-    ParameterError
-        If ``path`` does not end in ``.html``/``.htm`` or names a folder.
-    """
-    target = check_html_path(path)
-    atomic_write_bytes(target, text.encode("utf-8"))
-    return target
-
-
-def write_report(run_dir: str | Path, out: str | Path | None = None,
-                 bootstrap: BootstrapSpec | None = None) -> Path:
-    """Render a run directory's report from its saved results and write it.
-
-    Parameters
-    ----------
-    run_dir : path
-        A run directory (see :class:`~backtest.report.RunResult`).
-    out : path, optional
-        Where to write; default ``run_dir/report.html``.
-    bootstrap : BootstrapSpec, optional
-        Interval settings (default: block 20, 1000 resamples, 95 %).
-
-    Returns
-    -------
-    Path
-        The file written.
-    """
-    result = RunResult.load(run_dir, bootstrap)
-    target = Path(out) if out is not None else Path(run_dir) / REPORT_FILE
-    return write_html(target, render_run_report(result))

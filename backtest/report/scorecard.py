@@ -31,9 +31,10 @@ Each *test* row has a claimed sign. With the bootstrap interval (see
 :mod:`backtest.report.bootstrap`; pooled days of a regime or window are
 resampled as one series): **supported** when the interval excludes zero on
 the claimed side, **contradicted** when it excludes zero on the other side,
-**inconclusive** otherwise. A claim is the conjunction of its tests: it is
-supported when every test is, contradicted when any test is, inconclusive
-otherwise. *Context* rows (the other regimes, lead/lag) carry no verdict.
+**inconclusive** otherwise; a test with no session of data is **no data**.
+A claim is the conjunction of its tests: it is supported when every test
+is, contradicted when any test is, no data when every test has no data,
+inconclusive otherwise. *Context* rows (the other regimes, lead/lag) carry no verdict.
 Every row shows its days and episodes; a claim whose tests rest on two
 episodes or fewer is flagged.
 """
@@ -42,24 +43,40 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from backtest import claims as cl
 from backtest._typing import DateLike
+from backtest.claims import SCORED, Claim
 from backtest.data.derived import DERIVED
 from backtest.data.panel import build_panel, last_known_session
 from backtest.data.store import DataStore
 from backtest.exceptions import ParameterError
 from backtest.metrics import TRADING_DAYS, episodes
+from backtest.provenance import package_versions
 from backtest.regimes.api import regime_labels
 from backtest.regimes.events import Event, load_events
 from backtest.report.bootstrap import BootstrapSpec, percentile_interval, replicates, verdict
+from backtest.report.charts import scorecard_figure
+from backtest.report.scorecard_report import (
+    UNITS,
+    scorecard_csv,
+    scorecard_html,
+    scorecard_json,
+    scorecard_markdown,
+    scorecard_text,
+)
 from backtest.report.stats import regime_order
+
+if TYPE_CHECKING:
+    from plotly.graph_objects import Figure
 
 __all__ = [
     "CLAIMS",
+    "NO_DATA",
     "ROW_COLUMNS",
     "SERIES",
     "UNITS",
@@ -74,49 +91,16 @@ __all__ = [
 
 SERIES = ("IWD", "IWF", "FF3_DAILY.HML", "UUP", "DTWEXBGS", "TLT", "DGS10", "T2S10S", "GLD",
           "EEM", "NETLIQ", "GSPC", "SOFR_IORB", "EFFR_IORB")
-UNITS = {"ann_return": "return, % a year", "bp_per_year": "change, bp a year",
-         "bp": "spread, bp", "correlation": "correlation"}
 ROW_COLUMNS = ["claim", "test", "window", "role", "direction", "unit", "value", "low", "high",
                "days", "obs", "episodes", "verdict"]
 _PACKAGES = ("qtbt", "numpy", "pandas", "arch", "plotly")
 
 
-@dataclass(frozen=True)
-class Claim:
-    """One playbook claim.
-
-    Attributes
-    ----------
-    id : str
-        Short name (``value_beats_growth_qt``).
-    statement : str
-        The claim as the playbook makes it.
-    measure : str
-        How the data is asked.
-    """
-
-    id: str
-    statement: str
-    measure: str
-
-
-CLAIMS: tuple[Claim, ...] = (
-    Claim("value_beats_growth_qt", "Value beats growth under QT",
-          "IWD minus IWF daily return, and the Fama-French HML factor, annualised, in QT"),
-    Claim("dollar_rises_qt", "The dollar rises under QT",
-          "UUP and broad dollar index (DTWEXBGS) return, annualised, in QT"),
-    Claim("duration_suffers_qt", "Long duration suffers under QT",
-          "TLT return (claimed < 0) and 10-year yield change (claimed > 0) in QT"),
-    Claim("curve_steepens_end_of_qt", "The curve steepens around the end of QT",
-          "2s10s change (bp per year) in end_of_qt and in the months after QT ends"),
-    Claim("dollar_down_gold_em_up_after_qt",
-          "The dollar weakens and gold and emerging markets gain after QT ends",
-          "UUP (claimed < 0), GLD and EEM (claimed > 0) returns in end_of_qt and after QT ends"),
-    Claim("netliq_spx_together", "Net liquidity and the S&P 500 move together",
-          "Correlation of weekly net-liquidity and S&P 500 percent changes, all weeks"),
-    Claim("funding_stress_precedes_end", "Funding stress precedes the end of QT",
-          "SOFR-IORB and EFFR-IORB before QT-end announcements minus the months before"),
-)
+#: the claims the scorecard tests (the same objects strategies refer to by id)
+CLAIMS: tuple[Claim, ...] = SCORED
+#: verdict of a test with no session of data, and of a claim whose every test has none
+NO_DATA = "no data"
+TextFormat = Literal["table", "csv", "json", "markdown"]
 
 
 @dataclass(frozen=True)
@@ -222,6 +206,8 @@ def claim_verdict(verdicts: Sequence[str]) -> str:
     """A claim's verdict from its tests' (the conjunction rule in the module notes)."""
     if not verdicts:
         return "inconclusive"
+    if all(v == NO_DATA for v in verdicts):
+        return NO_DATA
     if all(v == "supported" for v in verdicts):
         return "supported"
     if any(v == "contradicted" for v in verdicts):
@@ -238,14 +224,14 @@ class _Builder:
     windows: WindowSpec
     rows: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, claim: str, test: str, window: str, role: str, direction: int, unit: str,
+    def add(self, claim: Claim, test: str, window: str, role: str, direction: int, unit: str,
             value: float, lo: float, hi: float, days: int, obs: int, n_ep: int) -> None:
+        judged = (NO_DATA if days == 0 else verdict(lo, hi, direction)) if role == "test" else ""
         self.rows.append({
-            "claim": claim, "test": test, "window": window, "role": role,
+            "claim": claim.id, "test": test, "window": window, "role": role,
             "direction": direction if role == "test" else 0, "unit": unit,
             "value": float(value), "low": float(lo), "high": float(hi), "days": int(days),
-            "obs": int(obs), "episodes": int(n_ep),
-            "verdict": verdict(lo, hi, direction) if role == "test" else "",
+            "obs": int(obs), "episodes": int(n_ep), "verdict": judged,
         })
 
     def mean_ci(self, values: np.ndarray, scale: float, key: str,
@@ -257,17 +243,23 @@ class _Builder:
         lo, hi = percentile_interval(reps, sp.level)
         return value, float(lo[0]), float(hi[0]), reps[:, 0]
 
-    def by_regime(self, claim: str, test: str, x: pd.Series, unit: str, scale: float,
+    def by_regime(self, claim: Claim, test: str, x: pd.Series, unit: str, scale: float,
                   direction: int, tests: Sequence[str]) -> None:
-        """One row per regime for the daily series ``x``; ``tests`` are the claimed regimes."""
+        """One row per regime for the daily series ``x``; ``tests`` are the claimed regimes.
+
+        Without any observation, each claimed regime gets a ``no data`` row.
+        """
         x = x.dropna()
         if x.empty:
+            for reg in tests:
+                self.add(claim, test, reg, "test", direction, unit, np.nan, np.nan, np.nan,
+                         0, 0, 0)
             return
         lab = self.data.labels.reindex(x.index)
         runs = episodes(self.data.labels.loc[x.index[0]:x.index[-1]])
         for reg in regime_order(lab.dropna().tolist()):
             v = x[(lab == reg).to_numpy()].to_numpy()
-            value, lo, hi, _ = self.mean_ci(v, scale, f"{claim}/{test}/{reg}")
+            value, lo, hi, _ = self.mean_ci(v, scale, f"{claim.id}/{test}/{reg}")
             n_ep = int((runs["label"] == reg).sum())
             self.add(claim, test, reg, "test" if reg in tests else "context", direction, unit,
                      value, lo, hi, len(v), len(v), n_ep)
@@ -292,60 +284,58 @@ class _Builder:
         used = [p for p in parts if len(p)]
         return (np.concatenate(used) if used else np.array([])), len(used)
 
-    def after_qt(self, claim: str, test: str, x: pd.Series, unit: str, scale: float,
+    def after_qt(self, claim: Claim, test: str, x: pd.Series, unit: str, scale: float,
                  direction: int, role: str = "test", before: bool = False) -> None:
         """Row for the sessions after (or before) each QT end, pooled."""
         n = self.windows.after
         wins = self.event_windows("qt_end", "effective", -n if before else 0, n)
         v, n_ep = self.pooled(x.dropna(), wins)
         where = f"{n} sessions {'before' if before else 'after'} QT ends"
-        value, lo, hi, _ = self.mean_ci(v, scale, f"{claim}/{test}/{where}")
+        value, lo, hi, _ = self.mean_ci(v, scale, f"{claim.id}/{test}/{where}")
         self.add(claim, test, where, role, direction, unit, value, lo, hi, len(v), len(v), n_ep)
 
 
-def _value(b: _Builder) -> None:
+def _value(b: _Builder, c: Claim) -> None:
     p = b.data.panel
-    b.by_regime("value_beats_growth_qt", "IWD - IWF return", _returns(p, "IWD")
-                - _returns(p, "IWF"), "ann_return", TRADING_DAYS, 1, ["QT"])
-    b.by_regime("value_beats_growth_qt", "HML factor return", p["FF3_DAILY.HML"] / 100.0,
-                "ann_return", TRADING_DAYS, 1, ["QT"])
+    b.by_regime(c, "IWD - IWF return", _returns(p, "IWD") - _returns(p, "IWF"), "ann_return",
+                TRADING_DAYS, 1, ["QT"])
+    b.by_regime(c, "HML factor return", p["FF3_DAILY.HML"] / 100.0, "ann_return",
+                TRADING_DAYS, 1, ["QT"])
 
 
-def _dollar(b: _Builder) -> None:
+def _dollar(b: _Builder, c: Claim) -> None:
     p = b.data.panel
     for ref, name in (("UUP", "UUP return"), ("DTWEXBGS", "broad dollar (DTWEXBGS) return")):
-        b.by_regime("dollar_rises_qt", name, _returns(p, ref), "ann_return", TRADING_DAYS, 1,
-                    ["QT"])
+        b.by_regime(c, name, _returns(p, ref), "ann_return", TRADING_DAYS, 1, ["QT"])
 
 
-def _duration(b: _Builder) -> None:
+def _duration(b: _Builder, c: Claim) -> None:
     p = b.data.panel
-    b.by_regime("duration_suffers_qt", "TLT return", _returns(p, "TLT"), "ann_return",
-                TRADING_DAYS, -1, ["QT"])
-    b.by_regime("duration_suffers_qt", "10-year yield change", _bp_change(p, "DGS10"),
-                "bp_per_year", TRADING_DAYS, 1, ["QT"])
+    b.by_regime(c, "TLT return", _returns(p, "TLT"), "ann_return", TRADING_DAYS, -1, ["QT"])
+    b.by_regime(c, "10-year yield change", _bp_change(p, "DGS10"), "bp_per_year",
+                TRADING_DAYS, 1, ["QT"])
 
 
-def _curve(b: _Builder) -> None:
+def _curve(b: _Builder, c: Claim) -> None:
     x = _bp_change(b.data.panel, "T2S10S")
-    claim, test = "curve_steepens_end_of_qt", "2s10s change"
-    b.by_regime(claim, test, x, "bp_per_year", TRADING_DAYS, 1, ["end_of_qt"])
-    b.after_qt(claim, test, x, "bp_per_year", TRADING_DAYS, 1)
-    b.after_qt(claim, test, x, "bp_per_year", TRADING_DAYS, 1, role="context", before=True)
+    test = "2s10s change"
+    b.by_regime(c, test, x, "bp_per_year", TRADING_DAYS, 1, ["end_of_qt"])
+    b.after_qt(c, test, x, "bp_per_year", TRADING_DAYS, 1)
+    b.after_qt(c, test, x, "bp_per_year", TRADING_DAYS, 1, role="context", before=True)
 
 
-def _after_qt(b: _Builder) -> None:
+def _after_qt(b: _Builder, c: Claim) -> None:
     p = b.data.panel
-    claim = "dollar_down_gold_em_up_after_qt"
     for ref, direction in (("UUP", -1), ("GLD", 1), ("EEM", 1)):
         x = _returns(p, ref).dropna()
         lab = b.data.labels.reindex(x.index)
         v = x[(lab == "end_of_qt").to_numpy()].to_numpy()
-        value, lo, hi, _ = b.mean_ci(v, TRADING_DAYS, f"{claim}/{ref}/end_of_qt")
-        runs = episodes(b.data.labels.loc[x.index[0]:x.index[-1]])
-        b.add(claim, f"{ref} return", "end_of_qt", "test", direction, "ann_return", value, lo,
+        value, lo, hi, _ = b.mean_ci(v, TRADING_DAYS, f"{c.id}/{ref}/end_of_qt")
+        span = b.data.labels.loc[x.index[0]:x.index[-1]] if len(x) else b.data.labels.iloc[:0]
+        runs = episodes(span)
+        b.add(c, f"{ref} return", "end_of_qt", "test", direction, "ann_return", value, lo,
               hi, len(v), len(v), int((runs["label"] == "end_of_qt").sum()))
-        b.after_qt(claim, f"{ref} return", x, "ann_return", TRADING_DAYS, direction)
+        b.after_qt(c, f"{ref} return", x, "ann_return", TRADING_DAYS, direction)
 
 
 def _corr_stat(a: np.ndarray) -> np.ndarray:
@@ -355,7 +345,7 @@ def _corr_stat(a: np.ndarray) -> np.ndarray:
     return np.array([float(np.corrcoef(a[:, 0], a[:, 1])[0, 1])])
 
 
-def _netliq(b: _Builder) -> None:
+def _netliq(b: _Builder, c: Claim) -> None:
     p = b.data.panel[["NETLIQ", "GSPC"]]
     weeks = p.resample("W-WED").last()
     nl = weeks["NETLIQ"].pct_change(fill_method=None)
@@ -364,7 +354,6 @@ def _netliq(b: _Builder) -> None:
     lab = b.data.labels.reindex(pd.DatetimeIndex(week_of.to_numpy()))
     lab.index = weeks.index
     session_week = pd.Series(1, index=p.index).resample("W-WED").sum()
-    claim = "netliq_spx_together"
     spec = b.spec.weekly()
     cases: list[tuple[str, pd.Series, str, str | None, str]] = [
         ("weekly correlation", sp, "all weeks", None, "test"),
@@ -380,16 +369,15 @@ def _netliq(b: _Builder) -> None:
         pair = pair.dropna()
         arr = pair.to_numpy()
         value = float(_corr_stat(arr)[0]) if len(arr) > 2 else float("nan")
-        reps = replicates(arr, _corr_stat, spec, f"{claim}/{test}/{window}")
+        reps = replicates(arr, _corr_stat, spec, f"{c.id}/{test}/{window}")
         lo, hi = percentile_interval(reps, spec.level)
         days = int(session_week.reindex(pair.index).sum())
         n_ep = (int((all_runs["label"] == reg).sum()) if reg is not None else len(all_runs))
-        b.add(claim, test, window, role, 1, "correlation", value, float(lo[0]), float(hi[0]),
+        b.add(c, test, window, role, 1, "correlation", value, float(lo[0]), float(hi[0]),
               days, len(arr), n_ep)
 
 
-def _funding(b: _Builder) -> None:
-    claim = "funding_stress_precedes_end"
+def _funding(b: _Builder, c: Claim) -> None:
     w = b.windows
     pre = b.event_windows("qt_end", "announce", -w.pre, w.pre)
     base = b.event_windows("qt_end", "announce", -(w.pre + w.baseline), w.baseline)
@@ -403,27 +391,30 @@ def _funding(b: _Builder) -> None:
             vp, vb = x.reindex(wp).dropna().to_numpy(), x.reindex(wb).dropna().to_numpy()
             if len(vp) < 2 or len(vb) < 2:
                 continue
-            mp, _, _, rp = b.mean_ci(vp, 1.0, f"{claim}/{ref}/pre/{k}")
-            mb, _, _, rb = b.mean_ci(vb, 1.0, f"{claim}/{ref}/baseline/{k}")
+            mp, _, _, rp = b.mean_ci(vp, 1.0, f"{c.id}/{ref}/pre/{k}")
+            mb, _, _, rb = b.mean_ci(vb, 1.0, f"{c.id}/{ref}/baseline/{k}")
             diffs.append(mp - mb)
             reps.append(rp - rb)
             days += len(vp) + len(vb)
         value = float(np.mean(diffs)) if diffs else float("nan")
         both = np.mean(np.vstack(reps), axis=0) if reps else np.full(b.spec.reps, np.nan)
         lo, hi = percentile_interval(both, b.spec.level)
-        b.add(claim, f"{name}: last {w.pre} minus prior {w.baseline} sessions",
+        b.add(c, f"{name}: last {w.pre} minus prior {w.baseline} sessions",
               "before QT-end announcements", "test", 1, "bp", value, float(lo[0]),
               float(hi[0]), days, days, len(diffs))
-        b.by_regime(claim, f"{name} level", x, "bp", 1.0, 1, [])
+        b.by_regime(c, f"{name} level", x, "bp", 1.0, 1, [])
 
 
-_MEASURES: tuple[Callable[[_Builder], None], ...] = (_value, _dollar, _duration, _curve,
-                                                      _after_qt, _netliq, _funding)
+#: each scored claim with the function that adds its rows (tests and context)
+_MEASURES: tuple[tuple[Claim, Callable[[_Builder, Claim], None]], ...] = (
+    (cl.VALUE, _value), (cl.DOLLAR, _dollar), (cl.DURATION, _duration), (cl.CURVE, _curve),
+    (cl.AFTER_QT, _after_qt), (cl.NETLIQ, _netliq), (cl.FUNDING, _funding))
+if tuple(c for c, _ in _MEASURES) != CLAIMS:  # every scored claim has exactly one measure
+    raise RuntimeError("backtest.claims.SCORED and the scorecard's measures differ: "
+                       f"{[c.id for c, _ in _MEASURES]} vs {[c.id for c in CLAIMS]}")
 
 
 def _versions() -> dict[str, str]:
-    from backtest.runner.rundir import package_versions
-
     return package_versions(_PACKAGES)
 
 
@@ -442,8 +433,9 @@ class Scorecard:
         ``episodes`` regime episodes or events.
     claims : DataFrame
         One row per claim: ``claim``, ``statement``, ``verdict``, ``tests``,
-        ``supported``, ``contradicted``, ``inconclusive``, ``episodes`` (the
-        fewest behind any test), ``days`` (the fewest), ``flag``.
+        ``supported``, ``contradicted``, ``inconclusive``, ``no_data``,
+        ``episodes`` (the fewest behind any test), ``days`` (the fewest),
+        ``flag``.
     classifier : str
         Regime classifier used.
     start, end : str
@@ -478,20 +470,29 @@ class Scorecard:
 
     def to_markdown(self) -> str:
         """Claims and test rows as markdown tables."""
-        from backtest.report.scorecard_report import scorecard_markdown
-
         return scorecard_markdown(self)
 
     def to_html(self) -> str:
         """The scorecard report page, as text."""
-        from backtest.report.scorecard_report import scorecard_html
-
         return scorecard_html(self)
 
-    def plot(self) -> Any:
-        """Forest plot of the test rows (a plotly figure; never shown)."""
-        from backtest.report.charts import scorecard_figure
+    def to_text(self, fmt: TextFormat = "table") -> str:
+        """What ``qtbt scorecard --format FMT`` prints.
 
+        Parameters
+        ----------
+        fmt : {"table", "csv", "json", "markdown"}
+            Aligned terminal tables, every row as CSV, everything as JSON, or
+            markdown tables.
+        """
+        render = {"table": scorecard_text, "csv": scorecard_csv, "json": scorecard_json,
+                  "markdown": scorecard_markdown}
+        if fmt not in render:
+            raise ParameterError(f"format must be one of {', '.join(render)}; got {fmt!r}.")
+        return render[fmt](self)
+
+    def plot(self) -> Figure:
+        """Forest plot of the test rows (a plotly figure; never shown)."""
         t = self.tests()
         labels = [f"{c}: {s} [{w}]" for c, s, w in zip(t["claim"], t["test"], t["window"],
                                                         strict=True)]
@@ -504,11 +505,14 @@ def _summarise(rows: pd.DataFrame) -> pd.DataFrame:
         t = rows[(rows["claim"] == c.id) & (rows["role"] == "test")]
         verdicts = t["verdict"].tolist()
         n_ep = int(t["episodes"].min()) if len(t) else 0
-        flag = f"rests on {n_ep} episode(s)" if n_ep <= 2 else ""
-        out.append({"claim": c.id, "statement": c.statement, "verdict": claim_verdict(verdicts),
+        judged = claim_verdict(verdicts) if verdicts else NO_DATA
+        flag = ("no session of data" if judged == NO_DATA
+                else f"rests on {n_ep} episode(s)" if n_ep <= 2 else "")
+        out.append({"claim": c.id, "statement": c.statement, "verdict": judged,
                     "tests": len(t), "supported": verdicts.count("supported"),
                     "contradicted": verdicts.count("contradicted"),
-                    "inconclusive": verdicts.count("inconclusive"), "episodes": n_ep,
+                    "inconclusive": verdicts.count("inconclusive"),
+                    "no_data": verdicts.count(NO_DATA), "episodes": n_ep,
                     "days": int(t["days"].min()) if len(t) else 0, "flag": flag})
     return pd.DataFrame(out)
 
@@ -546,8 +550,8 @@ def scorecard(
     """
     d = data if data is not None else load_score_data(store, classifier, start, end)
     b = _Builder(d, bootstrap or BootstrapSpec(), windows or WindowSpec())
-    for measure in _MEASURES:
-        measure(b)
+    for claim, measure in _MEASURES:
+        measure(b, claim)
     rows = pd.DataFrame(b.rows, columns=ROW_COLUMNS)
     idx = d.panel.index
     return Scorecard(rows, _summarise(rows), d.classifier, f"{idx[0]:%Y-%m-%d}",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from backtest.claims import SCORED
 from backtest.metrics import to_jsonable
 from backtest.report.format import (
     DASH,
@@ -18,16 +19,23 @@ from backtest.report.format import (
     text_table,
 )
 from backtest.report.html import Cell, figure_html, kv_table, page, section, table
-from backtest.report.scorecard import CLAIMS, UNITS, Scorecard
 
-__all__ = ["scorecard_csv", "scorecard_html", "scorecard_json", "scorecard_markdown",
+if TYPE_CHECKING:  # the scorecard imports this module to render itself
+    from backtest.report.scorecard import Scorecard
+
+__all__ = ["UNITS", "scorecard_csv", "scorecard_html", "scorecard_json", "scorecard_markdown",
            "scorecard_text"]
+
+#: display names of the statistics' units
+UNITS = {"ann_return": "return, % a year", "bp_per_year": "change, bp a year",
+         "bp": "spread, bp", "correlation": "correlation"}
 
 _VERDICT_RULE = (
     "A test is supported when its interval excludes zero on the claimed side, contradicted "
-    "when it excludes zero on the other side, and inconclusive otherwise. A claim is the "
-    "conjunction of its tests: supported when all are, contradicted when any is, "
-    "inconclusive otherwise. Context rows carry no verdict."
+    "when it excludes zero on the other side, inconclusive otherwise, and no data when no "
+    "session of data falls in its window. A claim is the conjunction of its tests: supported "
+    "when all are, contradicted when any is, no data when none has data, inconclusive "
+    "otherwise. Context rows carry no verdict."
 )
 
 
@@ -59,14 +67,15 @@ _ROW_HEADS = ["claim", "test", "window", "claimed", "unit", "value", "interval",
               "episodes", "verdict"]
 _ROW_RIGHT = [False, False, False, False, False, True, True, True, True, False]
 _CLAIM_HEADS = ["claim", "verdict", "tests", "supported", "contradicted", "inconclusive",
-                "episodes", "flag"]
-_CLAIM_RIGHT = [False, False, True, True, True, True, True, False]
+                "no data", "episodes", "flag"]
+_CLAIM_RIGHT = [False, False, True, True, True, True, True, True, False]
 
 
 def _claim_cells(row: Mapping[Any, Any]) -> list[str]:
     return [str(row["claim"]), str(row["verdict"]), fmt_int(row["tests"]),
             fmt_int(row["supported"]), fmt_int(row["contradicted"]),
-            fmt_int(row["inconclusive"]), fmt_int(row["episodes"]), str(row["flag"])]
+            fmt_int(row["inconclusive"]), fmt_int(row["no_data"]), fmt_int(row["episodes"]),
+            str(row["flag"])]
 
 
 def _header(sc: Scorecard) -> str:
@@ -112,7 +121,7 @@ def scorecard_json(sc: Scorecard) -> str:
 
 
 def _verdict_cell(v: str) -> Cell:
-    return Cell(v or DASH, cls=f"v-{v}" if v else "")
+    return Cell(v or DASH, cls=f"v-{v.replace(' ', '-')}" if v else "")
 
 
 def _claims_html(sc: Scorecard) -> str:
@@ -121,10 +130,11 @@ def _claims_html(sc: Scorecard) -> str:
         rows.append([Cell(str(r["statement"]), cls="wrap"), _verdict_cell(str(r["verdict"])),
                      Cell(fmt_int(r["tests"]), True), Cell(fmt_int(r["supported"]), True),
                      Cell(fmt_int(r["contradicted"]), True),
-                     Cell(fmt_int(r["inconclusive"]), True), Cell(fmt_int(r["episodes"]), True),
+                     Cell(fmt_int(r["inconclusive"]), True), Cell(fmt_int(r["no_data"]), True),
+                     Cell(fmt_int(r["episodes"]), True),
                      Cell(fmt_int(r["days"]), True), Cell(str(r["flag"]))])
     heads: list[Cell | str] = ["claim", "verdict", Cell("tests", True), Cell("supported", True),
-             Cell("contradicted", True), Cell("inconclusive", True),
+             Cell("contradicted", True), Cell("inconclusive", True), Cell("no data", True),
              Cell("episodes (fewest)", True), Cell("days (fewest)", True), "flag"]
     return table(heads, rows)
 
@@ -153,7 +163,7 @@ def scorecard_html(sc: Scorecard) -> str:
             section("forest", "Tests at a glance", figure_html(sc.plot(), "fig-scorecard"),
                     "Each test's statistic with its interval, coloured by verdict; zero is "
                     "marked.")]
-    for c in CLAIMS:
+    for c in SCORED:
         body.append(section(f"claim-{c.id.replace('_', '-')}", c.statement,
                             _claim_rows_html(sc, c.id),
                             f"Measured as: {c.measure}. Rows shaded are the tests; the others "

@@ -8,7 +8,9 @@ from typing import Any
 
 import pandas as pd
 
+from backtest.claims import get_claim
 from backtest.engine.config import Rebalance
+from backtest.exceptions import ParameterError
 from backtest.strategy.context import StrategyContext
 from backtest.strategy.params import Param, validate_params
 
@@ -29,7 +31,9 @@ class StrategySpec:
     description : str
         One line for ``qtbt strategies``.
     claim : str
-        The playbook claim the strategy tests.
+        Id of the playbook claim the strategy tests (see :mod:`backtest.claims`;
+        ``benchmark`` for benchmarks). Checked when the spec is created: an
+        unknown id raises ParameterError naming the closest known ids.
     params : tuple of Param
         Typed parameters with defaults and allowed ranges.
     assets : tuple of str or callable
@@ -52,6 +56,12 @@ class StrategySpec:
     weights: WeightsFn
     series: tuple[str, ...] | AssetsFn = field(default=())
     rebalance: Rebalance = "monthly"
+
+    def __post_init__(self) -> None:
+        try:
+            get_claim(self.claim)
+        except ParameterError as exc:
+            raise ParameterError(f"Strategy {self.name!r}: {exc}") from None
 
     def resolve(self, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Validated parameters (defaults filled in)."""

@@ -36,7 +36,7 @@ def test_run_writes_a_run_directory(snapshot_dir: Path, tmp_path: Path,
     assert code == 0
     assert "Sharpe by regime" in out and "wrote" in out
     files = {p.name for p in (tmp_path / "usd").iterdir()}
-    assert {"manifest.json", "metrics.json", "returns.parquet", "weights.parquet"} <= files
+    assert {"manifest.json", "metrics.json", "returns.parquet", "targets.parquet"} <= files
     # never overwrite an existing run
     code, _, err = run(["run", "dollar", "--out", str(tmp_path), "--run-id", "usd",
                         "--data-dir", str(snapshot_dir)], capsys)
@@ -53,7 +53,7 @@ def test_config_file(snapshot_dir: Path, tmp_path: Path,
     code, out, err = run(["run", "--config", str(cfg), "--out", str(tmp_path), "--run-id", "c",
                           "--data-dir", str(snapshot_dir)], capsys)
     assert code == 0, err
-    w = pd.read_parquet(tmp_path / "c" / "weights.parquet")
+    w = pd.read_parquet(tmp_path / "c" / "targets.parquet")
     assert set(w.columns) == {"SPY", "IEF"}
     assert "rebalance regime_change" in out
 

@@ -41,7 +41,7 @@ def test_qe_set_dgs10_and_spy(snapshot_store: DataStore) -> None:
     assert sunday["event_session"] == pd.Timestamp("2020-03-16")
     assert sunday["start_close_date"] == pd.Timestamp("2020-03-13")
     assert sunday["return"] < -0.05
-    summary = res.summary.set_index("series")
+    summary = res.summary().set_index("series")
     n_qe = len(select_events("qe"))
     assert summary.loc["DGS10", "n"] == n_qe and summary.loc["SPY", "n"] == n_qe
     dgs10 = res.moves.loc[res.moves["series"] == "DGS10", "change_bp"]

@@ -112,7 +112,7 @@ def test_event_session_rule() -> None:
 def test_summary_t_stat_by_hand(store: DataStore) -> None:
     res = event_study(["DGS10"], ["2022-03-02", "2022-03-16", "2022-03-30"], store=store)
     assert list(res.moves["change_bp"]) == [-20.0, -10.0, 6.0]
-    s = res.summary.iloc[0]
+    s = res.summary().iloc[0]
     # mean -8; deviations -12, -2, 14 -> sum of squares 344, variance 172 (n-1 = 2)
     assert s["measure"] == "change_bp" and s["n"] == 3
     assert s["total"] == pytest.approx(-24.0)
@@ -123,7 +123,7 @@ def test_summary_t_stat_by_hand(store: DataStore) -> None:
 
 
 def test_one_event_has_no_t_stat(store: DataStore) -> None:
-    s = event_study(["DGS10"], ["2022-03-16"], store=store).summary.iloc[0]
+    s = event_study(["DGS10"], ["2022-03-16"], store=store).summary().iloc[0]
     assert s["n"] == 1 and s["mean"] == -10.0
     assert math.isnan(s["std"]) and math.isnan(s["t_stat"])
 
@@ -159,14 +159,14 @@ def test_multiple_series_rows_sorted_by_date_then_series(store: DataStore) -> No
     res = event_study(["SPY", "DGS10"], ["2022-03-30", "2022-03-16"], store=store)
     got = list(zip(res.moves["date"].dt.strftime("%m-%d"), res.moves["series"], strict=True))
     assert got == [("03-16", "SPY"), ("03-16", "DGS10"), ("03-30", "SPY"), ("03-30", "DGS10")]
-    assert list(res.summary["series"]) == ["SPY", "DGS10"]
-    assert list(res.summary["measure"]) == ["return", "change_bp"]
+    assert list(res.summary()["series"]) == ["SPY", "DGS10"]
+    assert list(res.summary()["measure"]) == ["return", "change_bp"]
 
 
 def test_events_on_the_same_session_count_once(store: DataStore) -> None:
     res = event_study(["DGS10"], ["2022-03-12", "2022-03-13", "2022-03-16"], store=store)
     assert list(res.moves["date"].dt.strftime("%m-%d")) == ["03-12", "03-16"]
-    assert res.summary.iloc[0]["n"] == 2
+    assert res.summary().iloc[0]["n"] == 2
 
 
 def test_event_objects_and_anchor(store: DataStore) -> None:
@@ -221,7 +221,7 @@ def test_abnormal_return_ols_beta(beta_store: DataStore) -> None:
     assert row["beta"] == pytest.approx(2.0, abs=1e-9)
     assert row["return"] == pytest.approx(2.0 * row["benchmark_return"] + 0.01)
     assert row["abnormal_return"] == pytest.approx(0.01)
-    assert res.summary.iloc[0]["measure"] == "abnormal_return"
+    assert res.summary().iloc[0]["measure"] == "abnormal_return"
 
 
 def test_abnormal_return_market_model(beta_store: DataStore) -> None:
@@ -317,3 +317,54 @@ def test_unknown_set_lists_sets() -> None:
 def test_no_events(store: DataStore) -> None:
     with pytest.raises(ParameterError, match="No events"):
         event_study(["DGS10"], [], store=store)
+
+
+# --- a series as its own benchmark, the result convention --------------------------------
+
+
+@pytest.mark.parametrize(("series", "bench"), [
+    (["QQQ", "SPY"], "SPY"), (["SPY.Adj Close"], "SPY"), (["SPY"], "SPY.Adj Close"),
+])
+def test_a_series_cannot_be_its_own_benchmark(beta_store: DataStore, series: list[str],
+                                              bench: str) -> None:
+    with pytest.raises(ParameterError, match=r"Benchmark SPY(\.Adj Close)? is also a series "
+                                             r"studied .*zero up to rounding"):
+        event_study(series, ["2022-03-16"], store=beta_store, benchmark=bench)
+
+
+def test_the_close_of_the_benchmark_is_another_series(beta_store: DataStore) -> None:
+    # SPY.Close differs from the adjusted close by dividends: a legitimate (if odd) study
+    from backtest.eventstudy.series import same_series
+
+    assert same_series("SPY", "SPY.Adj Close") and not same_series("SPY.Close", "SPY")
+    assert not same_series("DGS10", "DGS2")
+
+
+def test_summary_is_a_copy_and_plot_comes_from_the_report_layer(store: DataStore) -> None:
+    import sys
+
+    res = event_study(["DGS10"], ["2022-03-16"], store=store)
+    s = res.summary()
+    s.loc[0, "n"] = 99
+    assert res.summary().loc[0, "n"] == 1
+    fig = res.plot()
+    assert type(fig).__module__.startswith("plotly")
+    assert "backtest.report.event_chart" in sys.modules
+
+
+@pytest.mark.parametrize("show", ["both", "moves", "summary"])
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_to_text_is_what_qtbt_events_prints(make_snapshot: MakeSnapshot, show: str, fmt: str,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from backtest.cli import main
+
+    dgs10 = flat(2.00)
+    dgs10[ts("2022-03-16")] = 1.90
+    root = make_snapshot({"DGS10": dgs10, "SPY": flat(100.0)})
+    res = event_study(["DGS10", "SPY"], ["2022-03-16"], store=DataStore(root))
+    code = main(["events", "--series", "DGS10,SPY", "--dates", "2022-03-16", "--show", show,
+                 "--format", fmt, "--data-dir", str(root)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out == res.to_text(show, fmt)  # type: ignore[arg-type]
+    assert ("summary: window 1" in out) == (show != "moves" and fmt == "table")

@@ -20,8 +20,12 @@ SHA = {"SPY": "a" * 64, "IEF": "b" * 64}
 def make_run_dir(root: Path, name: str, *, strategy: str = "demo",
                  returns: pd.DataFrame | None = None, labels: list[str] | None = None,
                  params: dict[str, Any] | None = None, data: dict[str, str] | None = None,
-                 cash: pd.Series | None = None) -> Path:
-    """Write a minimal but complete run directory (what `write_run` writes)."""
+                 cash: pd.Series | None = None, legacy: bool = False) -> Path:
+    """Write a minimal but complete run directory (what `write_run` writes).
+
+    ``legacy=True`` names the targets ``weights.parquet``, as run folders written
+    before targets and positions were named apart did.
+    """
     ret = returns if returns is not None else pd.DataFrame(
         {"strategy": STRATEGY6, "buy_and_hold": BENCH6}, index=IDX6)
     ret.index.name = "date"
@@ -30,7 +34,7 @@ def make_run_dir(root: Path, name: str, *, strategy: str = "demo",
     d.mkdir(parents=True)
     ret.to_parquet(d / "returns.parquet")
     w = pd.DataFrame({"SPY": 0.6, "IEF": 0.4}, index=ret.index)
-    w.to_parquet(d / "weights.parquet")
+    w.to_parquet(d / ("weights.parquet" if legacy else "targets.parquet"))
     w.assign(cash=0.0).to_parquet(d / "positions.parquet")
     pd.DataFrame({"regime": lab}, index=ret.index).to_parquet(d / "regimes.parquet")
     if cash is not None:

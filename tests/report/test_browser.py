@@ -15,7 +15,7 @@ import pytest
 
 from backtest.report.compare import compare_runs
 from backtest.report.compare_report import comparison_html
-from backtest.report.run_report import write_html, write_report
+from backtest.report.save import write_html, write_report
 from backtest.report.scorecard import Scorecard
 from backtest.report.scorecard_report import scorecard_html
 from tests.report.cdp import CHROMIUM, PageReport, open_page

@@ -84,8 +84,8 @@ def test_bad_input_is_one_error_line(case: str, tmp_path: Path,
         (d / "metrics.json").unlink()
         argv, text = ["report", str(d)], "missing metrics.json"
     elif case == "damaged":
-        (d / "weights.parquet").write_bytes(b"\x00" * 40)
-        argv, text = ["compare", str(d), str(d)], "weights.parquet is damaged"
+        (d / "targets.parquet").write_bytes(b"\x00" * 40)
+        argv, text = ["compare", str(d), str(d)], "targets.parquet is damaged"
     elif case == "one_run":
         argv, text = ["compare", str(d)], "at least two run directories"
     else:

@@ -11,6 +11,7 @@ import pytest
 
 from backtest.cli import main
 from backtest.data.store import DataStore
+from backtest.exceptions import ParameterError
 from backtest.regimes.events import Event
 from backtest.report.bootstrap import BootstrapSpec
 from backtest.report.scorecard import (
@@ -131,3 +132,45 @@ def test_cli_json_and_html(snapshot_dir: Path, tmp_path: Path,
     assert out.is_file() and f"wrote {out}" in cap.err
     code = main(["scorecard", "--classifier", "weather", "--data-dir", str(snapshot_dir)])
     assert code == 2
+
+
+@pytest.mark.parametrize(("tests", "expected"), [
+    (["no data", "no data"], "no data"),
+    (["supported", "no data"], "inconclusive"),
+    (["contradicted", "no data"], "contradicted"),
+])
+def test_no_data_is_its_own_verdict(tests: list[str], expected: str) -> None:
+    assert claim_verdict(tests) == expected
+
+
+def test_a_claim_with_no_session_of_data_says_so() -> None:
+    data = _synthetic()
+    data.panel["TLT"] = np.nan  # duration: both tests lose their data
+    data.panel["DGS10"] = np.nan
+    data.panel["GLD"] = np.nan  # one of the after-QT tests loses its data
+    sc = scorecard(data=data, bootstrap=FAST)
+    row = sc.claims.set_index("claim").loc["duration_suffers_qt"]
+    assert row["verdict"] == "no data" and row["flag"] == "no session of data"
+    assert (row["tests"], row["no_data"], row["days"]) == (2, 2, 0)
+    t = sc.tests()
+    dur = t[t["claim"] == "duration_suffers_qt"]
+    assert dur["verdict"].tolist() == ["no data", "no data"]
+    assert dur["window"].tolist() == ["QT", "QT"] and dur["value"].isna().all()
+    gld = t[t["test"] == "GLD return"]
+    assert gld["verdict"].tolist() == ["no data", "no data"]
+    after = sc.claims.set_index("claim").loc["dollar_down_gold_em_up_after_qt"]
+    assert after["verdict"] != "no data" and after["no_data"] == 2
+    assert "no data" in sc.to_text() and 'class="v-no-data"' in sc.to_html()
+
+
+def test_to_text_is_what_the_cli_prints(snapshot_dir: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    sc = scorecard(DataStore(snapshot_dir), bootstrap=FAST)
+    for fmt in ("table", "markdown", "csv", "json"):
+        assert main(["scorecard", "--format", fmt, "--reps", "200", "--data-dir",
+                     str(snapshot_dir)]) == 0
+        out = capsys.readouterr().out
+        text = sc.to_text(fmt)  # type: ignore[arg-type]
+        assert out == (text if text.endswith("\n") else text + "\n"), fmt
+    with pytest.raises(ParameterError, match="format must be one of table, csv, json, markdown"):
+        sc.to_text("html")  # type: ignore[arg-type]

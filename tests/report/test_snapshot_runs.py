@@ -1,4 +1,4 @@
-"""Reports of real runs on the snapshot: written by `write_run`, reproducible, comparable."""
+"""Reports of real runs on the snapshot: written by `save_run`, reproducible, comparable."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from backtest.report import RunResult, write_report
 from backtest.report.compare import compare_runs
 
 
-def test_write_run_renders_the_report(real_runs: tuple[Path, Path]) -> None:
+def test_save_run_renders_the_report(real_runs: tuple[Path, Path]) -> None:
     for d in real_runs:
         assert (d / "report.html").is_file()
         assert not list(d.parent.glob(".*"))  # no temp folders left behind

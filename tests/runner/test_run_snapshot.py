@@ -69,7 +69,7 @@ def test_metrics_are_byte_identical_and_manifest_complete(
     assert manifest["parameters"]["table"]["QT"]["IWD"] == 0.4
     assert manifest["git"].keys() == {"commit", "dirty"}
     assert manifest["versions"]["vectorbt"] != "not installed"
-    for name in ("returns", "weights", "positions", "regimes"):
+    for name in ("returns", "targets", "positions", "regimes"):
         frame = pd.read_parquet(a / f"{name}.parquet")
         assert len(frame) == manifest["range"]["sessions"]
     rets = pd.read_parquet(a / "returns.parquet")

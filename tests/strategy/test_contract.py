@@ -62,3 +62,37 @@ def test_playbook_table_validation() -> None:
         check_table({"QT": {"SPY": 1.0, "SHY": 0.3}}, "playbook")
     with pytest.raises(ParameterError, match="unknown regime 'qt'"):
         check_table({"qt": {"SPY": 1.0}}, "playbook")
+
+
+def test_every_strategy_names_a_known_claim() -> None:
+    from backtest.claims import BENCHMARK, claim_ids, get_claim
+
+    reg = load_registry()
+    for name, spec in reg.items():
+        assert spec.claim in claim_ids(), name
+        expected_benchmark = name in ("buy_and_hold", "sixty_forty")
+        assert (get_claim(spec.claim) is BENCHMARK) == expected_benchmark, name
+    assert get_claim(reg["value_tilt"].claim).statement == "Value beats growth under QT"
+
+
+def test_an_unknown_claim_id_is_refused_when_the_spec_is_made() -> None:
+    from dataclasses import replace
+
+    spec = get_strategy("value_tilt")
+    with pytest.raises(ParameterError, match=r"Strategy 'value_tilt': Unknown claim id "
+                                             r"'value_beats_growth'; did you mean "
+                                             r"value_beats_growth_qt"):
+        replace(spec, claim="value_beats_growth")
+    with pytest.raises(ParameterError, match=r"Unknown claim id 'zzz'; known: "
+                                             r"value_beats_growth_qt, "):
+        replace(spec, claim="zzz")
+
+
+def test_the_scorecard_tests_the_same_claim_objects() -> None:
+    from backtest import claims
+    from backtest.report.scorecard import CLAIMS
+
+    assert CLAIMS is claims.SCORED
+    assert all(c is claims.get_claim(c.id) for c in CLAIMS)
+    assert {claims.PLAYBOOK.id, claims.BENCHMARK.id}.isdisjoint(c.id for c in CLAIMS)
+    assert len(set(claims.claim_ids())) == len(claims.CLAIMS)

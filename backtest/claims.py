@@ -1,0 +1,104 @@
+"""The playbook's claims, defined once: what strategies test and the scorecard measures.
+
+A :class:`Claim` names one statement of the QT playbook and says in plain
+words how the data is asked. Strategies refer to a claim by its id
+(``StrategySpec.claim``, checked when the spec is created); the scorecard
+builds its tests from the same objects. This module imports nothing of
+qtbt but its exceptions, so every layer can use it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from backtest.exceptions import ParameterError
+
+__all__ = [
+    "AFTER_QT",
+    "BENCHMARK",
+    "CLAIMS",
+    "CURVE",
+    "DOLLAR",
+    "DURATION",
+    "FUNDING",
+    "NETLIQ",
+    "PLAYBOOK",
+    "SCORED",
+    "VALUE",
+    "Claim",
+    "claim_ids",
+    "get_claim",
+]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One playbook claim.
+
+    Attributes
+    ----------
+    id : str
+        Short name (``value_beats_growth_qt``).
+    statement : str
+        The claim as the playbook makes it.
+    measure : str
+        How the data is asked (plain words: series, statistic, window).
+    """
+
+    id: str
+    statement: str
+    measure: str
+
+
+VALUE = Claim("value_beats_growth_qt", "Value beats growth under QT",
+              "IWD minus IWF daily return, and the Fama-French HML factor, annualised, in QT")
+DOLLAR = Claim("dollar_rises_qt", "The dollar rises under QT",
+               "UUP and broad dollar index (DTWEXBGS) return, annualised, in QT")
+DURATION = Claim("duration_suffers_qt", "Long duration suffers under QT",
+                 "TLT return (claimed < 0) and 10-year yield change (claimed > 0) in QT")
+CURVE = Claim("curve_steepens_end_of_qt", "The curve steepens around the end of QT",
+              "2s10s change (bp per year) in end_of_qt and in the months after QT ends")
+AFTER_QT = Claim("dollar_down_gold_em_up_after_qt",
+                 "The dollar weakens and gold and emerging markets gain after QT ends",
+                 "UUP (claimed < 0), GLD and EEM (claimed > 0) returns in end_of_qt and after "
+                 "QT ends")
+NETLIQ = Claim("netliq_spx_together", "Net liquidity and the S&P 500 move together",
+               "Correlation of weekly net-liquidity and S&P 500 percent changes, all weeks")
+FUNDING = Claim("funding_stress_precedes_end", "Funding stress precedes the end of QT",
+                "SOFR-IORB and EFFR-IORB before QT-end announcements minus the months before")
+PLAYBOOK = Claim("playbook_beats_60_40",
+                 "Following the QT playbook's allocations by regime beats a static 60/40",
+                 "Sharpe of the playbook strategy against the sixty_forty benchmark, overall "
+                 "and per regime, in `qtbt run playbook` (not a scorecard row)")
+#: benchmarks make no claim: they are what the strategies are measured against
+BENCHMARK = Claim("benchmark", "None: a benchmark, with no regime information",
+                  "Nothing of its own; strategies are compared with it")
+
+#: the claims the scorecard tests on market data, in its order
+SCORED: tuple[Claim, ...] = (VALUE, DOLLAR, DURATION, CURVE, AFTER_QT, NETLIQ, FUNDING)
+#: every claim a strategy may name
+CLAIMS: tuple[Claim, ...] = (*SCORED, PLAYBOOK, BENCHMARK)
+
+_BY_ID = {c.id: c for c in CLAIMS}
+
+
+def claim_ids() -> tuple[str, ...]:
+    """Ids of every known claim, in definition order."""
+    return tuple(_BY_ID)
+
+
+def get_claim(claim_id: str) -> Claim:
+    """The :class:`Claim` with id ``claim_id``.
+
+    Raises
+    ------
+    ParameterError
+        An unknown id (names it and the closest known ids).
+    """
+    if isinstance(claim_id, str) and claim_id in _BY_ID:
+        return _BY_ID[claim_id]
+    near = difflib.get_close_matches(str(claim_id), list(_BY_ID), n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(near)}?" if near else f"known: {', '.join(_BY_ID)}."
+    raise ParameterError(f"Unknown claim id {claim_id!r}; {hint} Claims are defined in "
+                         "backtest/claims.py.")
