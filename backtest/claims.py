@@ -51,22 +51,30 @@ class Claim:
     measure: str
 
 
+#: value (IWD, HML) against growth (IWF) in QT
 VALUE = Claim("value_beats_growth_qt", "Value beats growth under QT",
               "IWD minus IWF daily return, and the Fama-French HML factor, annualised, in QT")
+#: the dollar in QT
 DOLLAR = Claim("dollar_rises_qt", "The dollar rises under QT",
                "UUP and broad dollar index (DTWEXBGS) return, annualised, in QT")
+#: long bonds and the 10-year yield in QT
 DURATION = Claim("duration_suffers_qt", "Long duration suffers under QT",
                  "TLT return (claimed < 0) and 10-year yield change (claimed > 0) in QT")
+#: the 2s10s curve around the end of QT
 CURVE = Claim("curve_steepens_end_of_qt", "The curve steepens around the end of QT",
               "2s10s change (bp per year) in end_of_qt and in the months after QT ends")
+#: the dollar, gold and emerging markets after QT ends
 AFTER_QT = Claim("dollar_down_gold_em_up_after_qt",
                  "The dollar weakens and gold and emerging markets gain after QT ends",
                  "UUP (claimed < 0), GLD and EEM (claimed > 0) returns in end_of_qt and after "
                  "QT ends")
+#: net liquidity against the S&P 500, weekly
 NETLIQ = Claim("netliq_spx_together", "Net liquidity and the S&P 500 move together",
                "Correlation of weekly net-liquidity and S&P 500 percent changes, all weeks")
+#: repo and fed funds spreads before QT-end announcements
 FUNDING = Claim("funding_stress_precedes_end", "Funding stress precedes the end of QT",
                 "SOFR-IORB and EFFR-IORB before QT-end announcements minus the months before")
+#: the playbook strategy against 60/40 (tested by running it, not by the scorecard)
 PLAYBOOK = Claim("playbook_beats_60_40",
                  "Following the QT playbook's allocations by regime beats a static 60/40",
                  "Sharpe of the playbook strategy against the sixty_forty benchmark, overall "

@@ -11,6 +11,14 @@
 * :func:`regime_stats`, :func:`episode_stats`: the statistics as pure
   functions of returns and labels; :class:`BootstrapSpec` sets the intervals.
 
+Every result here (:class:`RunResult`, :class:`Scorecard`, :class:`Comparison`,
+and :class:`~backtest.eventstudy.EventStudyResult`, whose figure is drawn by
+:mod:`backtest.report.event_chart`) follows one convention: ``summary()``
+returns a DataFrame, ``plot()`` returns a figure and never shows it,
+``to_text()`` returns exactly what the CLI prints. This layer sits above the
+runner: the runner never imports it (:func:`save_run` passes the report
+renderer to :func:`backtest.runner.write_run`).
+
 Importing this package is cheap and side-effect free: plotly and arch are
 imported only when a figure is drawn or an interval is computed; figures are
 returned, never shown.

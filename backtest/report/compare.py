@@ -209,6 +209,9 @@ def compare_runs(paths: Sequence[str | Path], allow_different_data: bool = False
     DifferentDataError
         The runs read different data and ``allow_different_data`` is False.
     """
+    if isinstance(paths, str | Path):
+        raise ParameterError(f"compare_runs takes a list of run directories, got one path "
+                             f"{str(paths)!r}; e.g. compare_runs([\"results/a\", \"results/b\"]).")
     if len(paths) < 2:
         raise ParameterError(f"compare needs at least two run directories, got {len(paths)}.")
     runs = [RunResult.load(p, bootstrap) for p in paths]

@@ -18,7 +18,7 @@ import pytest
 from backtest.cli import main
 from backtest.data.store import DataStore
 from backtest.exceptions import ParameterError, QtbtError, QtbtWarning, WriteError
-from backtest.report import RunResult, load_run, save_run
+from backtest.report import BootstrapSpec, RunResult, compare_runs, load_run, save_run
 from backtest.runner import RunConfig, RunOutput, layout, run, write_run
 from backtest.runner.rundir import (
     STALE_AFTER_MINUTES,
@@ -116,12 +116,18 @@ def test_a_missing_run_lists_the_runs_next_to_it(tmp_path: Path) -> None:
         load_run(tmp_path / "playbook_b")
 
 
+def test_compare_runs_wants_a_list(tmp_path: Path) -> None:
+    d = make_run_dir(tmp_path, "r")
+    with pytest.raises(ParameterError, match="takes a list of run directories, got one path"):
+        compare_runs(str(d))  # type: ignore[arg-type]
+
+
 def test_to_text_is_what_qtbt_report_prints(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     d = make_run_dir(tmp_path, "r")
     code, out, _ = _run(["report", str(d), "--reps", "200"], capsys)
     assert code == 0
-    text = RunResult.load(d, load_run(d).bootstrap.__class__(reps=200)).to_text()
+    text = RunResult.load(d, BootstrapSpec(reps=200)).to_text()
     assert out == f"{text}\n\nwrote {d / 'report.html'}\n"
     assert text.startswith("demo (r), Sharpe of raw returns")
 

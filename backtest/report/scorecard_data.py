@@ -1,0 +1,118 @@
+"""The scorecard's inputs: the series it reads, event-window lengths, loading them.
+
+See :mod:`backtest.report.scorecard` for what is measured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from backtest._typing import DateLike
+from backtest.data.derived import DERIVED
+from backtest.data.panel import build_panel, last_known_session
+from backtest.data.store import DataStore
+from backtest.exceptions import ParameterError
+from backtest.regimes.api import regime_labels
+from backtest.regimes.events import Event, load_events
+
+__all__ = ["NO_DATA", "SERIES", "ScoreData", "WindowSpec", "load_score_data"]
+
+SERIES = ("IWD", "IWF", "FF3_DAILY.HML", "UUP", "DTWEXBGS", "TLT", "DGS10", "T2S10S", "GLD",
+          "EEM", "NETLIQ", "GSPC", "SOFR_IORB", "EFFR_IORB")
+#: verdict of a test with no session of data, and of a claim whose every test has none
+NO_DATA = "no data"
+
+
+@dataclass(frozen=True)
+class WindowSpec:
+    """Lengths of the event windows, in sessions.
+
+    Parameters
+    ----------
+    after : int
+        Sessions from the effective date of each QT end (default 126, six months).
+    pre : int
+        Sessions before each QT-end announcement (default 63, three months).
+    baseline : int
+        Sessions before the ``pre`` window, for comparison (default 126).
+    """
+
+    after: int = 126
+    pre: int = 63
+    baseline: int = 126
+
+    def __post_init__(self) -> None:
+        for name in ("after", "pre", "baseline"):
+            v = getattr(self, name)
+            if not isinstance(v, int) or v < 5:
+                raise ParameterError(f"window {name} must be a whole number of sessions >= 5, "
+                                     f"got {v!r}.")
+
+
+@dataclass(frozen=True)
+class ScoreData:
+    """Inputs of the scorecard.
+
+    Attributes
+    ----------
+    panel : DataFrame
+        :data:`SERIES` at their observation dates on NYSE sessions, NaN
+        after each series' last observation.
+    labels : Series
+        Regime label per session.
+    events : list of Event
+        Fed balance-sheet events.
+    provenance : dict
+        Series id -> source, origin, sha256.
+    classifier : str
+        Which classifier made ``labels``.
+    """
+
+    panel: pd.DataFrame
+    labels: pd.Series
+    events: list[Event]
+    provenance: dict[str, dict[str, str]]
+    classifier: str
+
+
+def load_score_data(store: DataStore | None = None, classifier: str = "calendar",
+                    start: DateLike = "2003-01-02", end: DateLike | None = None) -> ScoreData:
+    """Read the scorecard's series and label the sessions.
+
+    Raises
+    ------
+    ParameterError
+        An unknown classifier.
+    SeriesNotAvailableError, EmptyRangeError
+        Missing data.
+    """
+    store = store if store is not None else DataStore()
+    if classifier not in ("calendar", "data"):
+        raise ParameterError(f"classifier must be 'calendar' or 'data', got {classifier!r}.")
+    panel = build_panel(list(SERIES), start=start, end=end, asof="observation", store=store,
+                        on_stale="ignore")
+    for ref in SERIES:
+        last = last_known_session(ref, store, "observation")
+        if last is not None:
+            panel.loc[panel.index > last, ref] = np.nan
+    labels = regime_labels(pd.DatetimeIndex(panel.index), store, classifier)
+    used = _base_ids(SERIES) | ({"WSHOSHO"} if classifier == "data" else set())
+    prov = {k: {"source": v["source"], "origin": v["origin"], "sha256": v["sha256"]}
+            for k, v in store.provenance().items() if k in used}
+    return ScoreData(panel, labels, load_events(), prov, classifier)
+
+
+def _base_ids(refs: Sequence[str]) -> set[str]:
+    """Stored series behind references (derived series expanded, fields dropped)."""
+    out: set[str] = set()
+    for ref in refs:
+        sid = ref.partition(".")[0]
+        if sid in DERIVED:
+            out |= _base_ids(DERIVED[sid][0])
+        else:
+            out.add(sid)
+    return out
