@@ -55,7 +55,9 @@ def write_html(path: str | Path, text: str) -> Path:
     try:
         atomic_write_bytes(target, text.encode("utf-8"))
     except OSError as exc:
-        raise WriteError(f"Could not write {target}: {exc.strerror or exc}.") from None
+        err = WriteError(f"Could not write {target}: {exc.strerror or exc}.")
+        err.filename, err.strerror = str(target), exc.strerror or str(exc)
+        raise err from None
     return target
 
 

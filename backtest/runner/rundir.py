@@ -310,8 +310,8 @@ def write_run(out: RunOutput, root: str | Path = "results", run_id: str | None =
         publish_run_dir(tmp, final)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(exc, WriteError):
-            raise
+        if isinstance(exc, WriteError) and exc.filename is None:
+            raise  # already names the run directory
         name = Path(exc.filename).name if exc.filename else "its files"
         raise WriteError(f"cannot use: {exc.strerror or exc} while writing run directory "
                          f"{final} ({name}); nothing was written. Free space or choose "

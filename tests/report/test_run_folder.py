@@ -238,3 +238,19 @@ def test_an_empty_out_is_an_error(out: str, tmp_path: Path, monkeypatch: pytest.
     code, _, err = _run(["run", "buy_and_hold", "--out", out], capsys)
     assert code == 2 and err.startswith("error: --out is empty")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_while_rendering_names_the_run_directory(
+        small_run: RunOutput, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import backtest.report.save as save
+
+    def full(path: Path, payload: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path) + ".tmp")
+
+    monkeypatch.setattr(save, "atomic_write_bytes", full)
+    with pytest.raises(WriteError) as info:
+        save_run(small_run, tmp_path, "full")
+    msg = str(info.value)
+    assert msg.startswith("cannot use: No space left on device while writing run directory "
+                          f"{tmp_path / 'full'} (report.html)")
+    assert ".full." not in msg and list(tmp_path.iterdir()) == []
