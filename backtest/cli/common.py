@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import pandas as pd
 import typer
 
 from backtest.data.store import DataStore
 from backtest.exceptions import ParameterError
+from backtest.runner.build import parse_params
 
 __all__ = [
     "CacheDirOpt",
@@ -18,6 +20,7 @@ __all__ = [
     "FormatOpt",
     "OfflineOpt",
     "RefreshOpt",
+    "check_bounds",
     "echo_frame",
     "make_store",
     "parse_params",
@@ -78,23 +81,16 @@ def echo_frame(
         typer.echo(frame.to_string(index=index))
 
 
-def parse_params(items: list[str] | None) -> dict[str, Any]:
-    """Parse ``k=v`` pairs; values become int, float, bool or str."""
-    out: dict[str, Any] = {}
-    for item in items or []:
-        key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
-            raise ParameterError(f"--param takes name=value, got {item!r}.")
-        if key.strip() in out:
-            raise ParameterError(f"--param {key.strip()} is given twice; give it once.")
-        val: Any = raw.strip()
-        for cast in (int, float):
-            try:
-                val = cast(raw)
-                break
-            except ValueError:
-                continue
-        if isinstance(val, str) and val.lower() in ("true", "false"):
-            val = val.lower() == "true"
-        out[key.strip()] = val
-    return out
+def check_bounds(option: str, value: float | None, low: float, high: float) -> None:
+    """Refuse a numeric option outside ``[low, high]`` with one teaching error (None passes).
+
+    Raises
+    ------
+    ParameterError
+        Naming the option, echoing the value and giving the allowed range.
+    """
+    if value is None:
+        return
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ParameterError(f"{option} {value!r} is out of range; allowed: {low:g} to "
+                             f"{high:g}.")

@@ -137,7 +137,7 @@ def write_sweep(result: SweepResult, root: str | Path = "results", run_id: str |
                 _dates_as_text(walkforward.windows), tmp / "walkforward.parquet")
             files["leave_one_out.parquet"] = _parquet_bytes(
                 walkforward.episodes, tmp / "leave_one_out.parquet")
-            summary["walkforward"] = to_jsonable(walkforward.summary.to_dict(orient="records"))
+            summary["walkforward"] = to_jsonable(walkforward.schemes.to_dict(orient="records"))
         files["summary.json"] = _json_bytes(summary)
         (tmp / "summary.json").write_bytes(files["summary.json"])
         manifest = _manifest(result, rid, command, started, files)
