@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from backtest.metrics import to_jsonable
+from backtest.metrics.fields import sweep_regime_column
 from backtest.runner.rundir import (
     git_revision,
     package_versions,
@@ -51,7 +52,7 @@ def sweep_summary(result: SweepResult, top: int = 5) -> dict[str, Any]:
     """JSON-ready summary: range, grid size, the best configurations with DSR, and PBO."""
     best = result.best(top)
     keep = [*result.config_columns, "dsr", "sharpe", "total_return", "max_drawdown",
-            "turnover", "sharpe_QT", "sharpe_QE"]
+            "turnover", *(sweep_regime_column("sharpe", r) for r in ("QT", "QE"))]
     rows = [{k: (json.loads(v) if isinstance(v, str) and v.startswith("{") else v)
              for k, v in r.items()} for r in best[keep].to_dict(orient="records")]
     pbo = result.pbo

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from backtest.metrics.fields import sweep_regime_column
+
 if TYPE_CHECKING:
     from backtest.sweep.sweep import SweepResult
     from backtest.sweep.walkforward import WalkForwardResult
@@ -52,7 +54,8 @@ def format_sweep(result: SweepResult, top: int = 5) -> str:
              f"Best by Sharpe (dsr = deflated Sharpe ratio: probability the Sharpe beats the "
              f"best of {n:,} lucky trials; above 0.95 it survives the selection):"]
     best = result.best(top)
-    cols = [*varying, "sharpe", "dsr", "total_return", "max_drawdown", "sharpe_QT", "sharpe_QE"]
+    cols = [*varying, "sharpe", "dsr", "total_return", "max_drawdown",
+            *(sweep_regime_column("sharpe", r) for r in ("QT", "QE"))]
     shown = best[[c for c in cols if c in best.columns]].reset_index(drop=True)
     lines.append(shown.to_string(float_format=_fmt, index=False))
     lines.append(_pbo_line(result))

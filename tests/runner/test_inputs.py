@@ -108,3 +108,19 @@ def test_wrong_argument_types_are_teaching_errors(call: Any, message: str,
                                                   snapshot_store: DataStore) -> None:
     with pytest.raises(ParameterError, match=message):
         call(snapshot_store)
+
+
+def test_registry_lookups_teach(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    from backtest.strategy import get_strategy, load_registry
+
+    with pytest.raises(ParameterError, match=r"named by a string, e.g. 'playbook'; got 123 "
+                                             r"\(int\)\. Available: buy_and_hold"):
+        get_strategy(123)  # type: ignore[arg-type]
+    fake = types.ModuleType("fake_strategies")
+    fake.REGISTRY = {"x": "not a spec"}  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "fake_strategies", fake)
+    with pytest.raises(ParameterError, match=r"REGISTRY entries \['x'\] are not StrategySpec"):
+        load_registry("fake_strategies")
