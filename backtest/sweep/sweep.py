@@ -1,6 +1,7 @@
 """Parameter sweeps: every configuration of a grid over one shared context.
 
-:func:`run_sweep` builds the point-in-time context once (prices of every
+:func:`run_sweep` prepares the point-in-time context once, with the same
+:func:`~backtest.runner.inputs.prepare_inputs` as ``qtbt run`` (prices of every
 asset any configuration trades, macro series, regimes, cash yield), runs
 each configuration's own weights function (pandas, cheap), compresses the
 weights into a :class:`~backtest.sweep.plan.TargetPlan`, and evaluates
