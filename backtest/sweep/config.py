@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 from backtest.exceptions import ParameterError
@@ -157,6 +157,27 @@ class SweepConfig:
                                                            WalkForwardConfig):
             raise ParameterError(f"walkforward must be a WalkForwardConfig or None; got "
                                  f"{self.walkforward!r}.")
+
+    @classmethod
+    def given(cls, settings: SweepConfig | None = None,
+              grid: Mapping[str, Sequence[Any]] | None = None, **options: Any) -> SweepConfig:
+        """``settings`` (default ``SweepConfig()``) with ``grid`` and single fields replaced.
+
+        Raises
+        ------
+        ParameterError
+            ``settings`` not a SweepConfig, or an option that is not a field.
+        """
+        base = settings if settings is not None else cls()
+        if not isinstance(base, SweepConfig):
+            raise ParameterError(f"settings must be a SweepConfig; got {base!r}.")
+        allowed = [f.name for f in fields(cls) if f.name != "grid"]
+        unknown = sorted(set(options) - set(allowed))
+        if unknown:
+            raise ParameterError(f"run_sweep got unknown option(s) {unknown}; allowed: "
+                                 f"{', '.join(allowed)} (or settings=SweepConfig(...)).")
+        changes = {**options, **({"grid": grid} if grid is not None else {})}
+        return replace(base, **changes) if changes else base
 
     @property
     def segments_by_month(self) -> bool:

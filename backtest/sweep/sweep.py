@@ -29,7 +29,6 @@ import pandas as pd
 
 from backtest.data.store import DataStore
 from backtest.engine.config import EngineConfig
-from backtest.exceptions import ParameterError
 from backtest.metrics.fields import SWEEP_COLUMNS, SWEEP_REGIME_MEASURES, sweep_regime_column
 from backtest.metrics.performance import TRADING_DAYS
 from backtest.regimes.labels import LABELS
@@ -313,23 +312,6 @@ def build_table(params: Sequence[Mapping[str, Any]], measures: Measures,
     return table
 
 
-def _settings(settings: SweepConfig | None, grid: Mapping[str, Sequence[Any]] | None,
-              options: Mapping[str, Any]) -> SweepConfig:
-    """``settings`` (default SweepConfig()) with ``grid`` and keyword overrides applied."""
-    base = settings if settings is not None else SweepConfig()
-    if not isinstance(base, SweepConfig):
-        raise ParameterError(f"run_sweep: settings must be a SweepConfig; got {base!r}.")
-    allowed = [f.name for f in dataclasses.fields(SweepConfig) if f.name != "grid"]
-    unknown = sorted(set(options) - set(allowed))
-    if unknown:
-        raise ParameterError(f"run_sweep got unknown option(s) {unknown}; allowed: "
-                             f"{', '.join(allowed)} (or settings=SweepConfig(...)).")
-    changes = dict(options)
-    if grid is not None:
-        changes["grid"] = grid
-    return dataclasses.replace(base, **changes) if changes else base
-
-
 def run_sweep(cfg: RunConfig, grid: Mapping[str, Sequence[Any]] | None = None,
               store: DataStore | str | Path | None = None, *,
               settings: SweepConfig | None = None, executor: Executor | None = None,
@@ -373,7 +355,7 @@ def run_sweep(cfg: RunConfig, grid: Mapping[str, Sequence[Any]] | None = None,
     """
     cfg = check_config(cfg, "run_sweep")
     store = as_store(store, "run_sweep")
-    sweep = _settings(settings, grid, options)
+    sweep = SweepConfig.given(settings, grid, **options)
     if executor is not None:
         return _run(cfg, sweep, store, executor)
     with make_executor(sweep.executor, sweep.scheduler, sweep.scheduler_timeout,

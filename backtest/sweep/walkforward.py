@@ -381,9 +381,7 @@ def run_walkforward(cfg: RunConfig, grid: Mapping[str, Sequence[Any]] | None = N
     walkforward : WalkForwardResult
         Rolling, expanding and leave-one-episode-out validation.
     """
-    base = settings if settings is not None else SweepConfig()
-    if not isinstance(base, SweepConfig):
-        raise ParameterError(f"run_walkforward: settings must be a SweepConfig; got {base!r}.")
+    base = SweepConfig.given(settings)
     wf = base.walkforward if base.walkforward is not None else WalkForwardConfig()
     result = run_sweep(cfg, grid, store, settings=base, executor=executor,
                        **{"monthly_segments": True, **options})
