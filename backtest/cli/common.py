@@ -1,24 +1,41 @@
-"""Options and helpers shared by every CLI command."""
+"""Options and helpers shared by every CLI command.
+
+Commands with many options declare them in small frozen groups
+(:class:`ConfigOptions`, :class:`DataOptions`, ...) and are built by
+:func:`group_command`, so no function lists every option: the body receives
+one instance per group.
+"""
 
 from __future__ import annotations
 
+import inspect
+import math
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_type_hints
 
 import pandas as pd
 import typer
 
 from backtest.data.store import DataStore
 from backtest.exceptions import ParameterError
+from backtest.runner.build import build_run_config, parse_params
+from backtest.runner.config import MAX_END_OF_QT_DAYS, RunConfig
 
 __all__ = [
     "CacheDirOpt",
+    "ConfigOptions",
     "DataDirOpt",
+    "DataOptions",
     "FormatOpt",
     "OfflineOpt",
     "RefreshOpt",
+    "StrategyArg",
+    "check_bounds",
     "echo_frame",
+    "group_command",
     "make_store",
     "parse_params",
 ]
@@ -78,23 +95,100 @@ def echo_frame(
         typer.echo(frame.to_string(index=index))
 
 
-def parse_params(items: list[str] | None) -> dict[str, Any]:
-    """Parse ``k=v`` pairs; values become int, float, bool or str."""
-    out: dict[str, Any] = {}
-    for item in items or []:
-        key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
-            raise ParameterError(f"--param takes name=value, got {item!r}.")
-        if key.strip() in out:
-            raise ParameterError(f"--param {key.strip()} is given twice; give it once.")
-        val: Any = raw.strip()
-        for cast in (int, float):
-            try:
-                val = cast(raw)
-                break
-            except ValueError:
-                continue
-        if isinstance(val, str) and val.lower() in ("true", "false"):
-            val = val.lower() == "true"
-        out[key.strip()] = val
-    return out
+def check_bounds(option: str, value: float | None, low: float, high: float) -> None:
+    """Refuse a numeric option outside ``[low, high]`` with one teaching error (None passes).
+
+    Raises
+    ------
+    ParameterError
+        Naming the option, echoing the value and giving the allowed range.
+    """
+    if value is None:
+        return
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ParameterError(f"{option} {value!r} is out of range; allowed: {low:g} to "
+                             f"{high:g}.")
+
+
+StrategyArg = Annotated[str | None, typer.Argument(help="Strategy name (`qtbt strategies`).")]
+ParamOpt = Annotated[list[str] | None, typer.Option(
+    "--param", help="Strategy parameter name=value (repeatable).")]
+ConfigOpt = Annotated[Path | None, typer.Option(help="TOML run configuration.")]
+StartOpt = Annotated[str | None, typer.Option(help="First session (YYYY-MM-DD).")]
+EndOpt = Annotated[str | None, typer.Option(help="Last session (YYYY-MM-DD).")]
+ClassifierOpt = Annotated[Literal["calendar", "data"] | None, typer.Option(
+    help="Regime classifier.")]
+AnchorOpt = Annotated[Literal["announce", "effective"] | None, typer.Option(
+    help="Calendar anchor.")]
+EndOfQtOpt = Annotated[int | None, typer.Option(
+    help=f"Calendar end-of-QT horizon, calendar days (1 to {MAX_END_OF_QT_DAYS}).")]
+CostsOpt = Annotated[float | None, typer.Option(help="Costs, bps of traded value (0 to 1000).")]
+RebalanceOpt = Annotated[str | None, typer.Option(
+    help="daily|weekly|monthly|regime_change|drift (default: the strategy's).")]
+ExecutionOpt = Annotated[str | None, typer.Option(help="close (default) or open of t+1.")]
+CashOpt = Annotated[str | None, typer.Option(help="DGS3MO (default), BIL or none.")]
+
+
+@dataclass(frozen=True)
+class ConfigOptions:
+    """The run configuration options of ``run``, ``sweep`` and ``walkforward``."""
+
+    param: ParamOpt = None
+    config: ConfigOpt = None
+    start: StartOpt = None
+    end: EndOpt = None
+    classifier: ClassifierOpt = None
+    anchor: AnchorOpt = None
+    end_of_qt_days: EndOfQtOpt = None
+    costs_bps: CostsOpt = None
+    rebalance: RebalanceOpt = None
+    execution: ExecutionOpt = None
+    cash_yield: CashOpt = None
+
+    def run_config(self, strategy: str | None,
+                   benchmarks: tuple[str, ...] | None = None) -> RunConfig:
+        """The RunConfig: TOML file, then the strategy, ``--param`` and the options."""
+        check_bounds("--end-of-qt-days", self.end_of_qt_days, 1, MAX_END_OF_QT_DAYS)
+        return build_run_config(
+            strategy, self.config, self.param, benchmarks=benchmarks, start=self.start,
+            end=self.end, classifier=self.classifier, anchor=self.anchor,
+            end_of_qt_days=self.end_of_qt_days, cash_yield=self.cash_yield,
+            engine={"costs_bps": self.costs_bps, "rebalance": self.rebalance,
+                    "execution": self.execution})
+
+
+@dataclass(frozen=True)
+class DataOptions:
+    """Where data comes from."""
+
+    data_dir: DataDirOpt = None
+    cache_dir: CacheDirOpt = None
+    offline: OfflineOpt = False
+
+    def store(self) -> DataStore:
+        """The DataStore these options describe."""
+        return make_store(self.data_dir, self.cache_dir, offline=self.offline)
+
+
+def group_command(body: Callable[..., None], name: str, doc: str,
+                  *groups: type) -> Callable[..., None]:
+    """A typer command taking ``STRATEGY`` and every option of the dataclass ``groups``.
+
+    Each field of a group is one option (its ``Annotated`` type carries the
+    typer declaration, its default the default). ``body(strategy, *instances)``
+    is called with one instance of each group, in order.
+    """
+    params = [inspect.Parameter("strategy", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                default=None, annotation=StrategyArg)]
+    for group in groups:
+        hints = get_type_hints(group, include_extras=True)
+        params += [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default,
+                                     annotation=hints[f.name]) for f in fields(group)]
+
+    def command(**kw: Any) -> None:
+        body(kw["strategy"], *(g(**{f.name: kw[f.name] for f in fields(g)}) for g in groups))
+
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__name__ = command.__qualname__ = name
+    command.__doc__ = doc
+    return command

@@ -1,11 +1,18 @@
-"""Run configuration: everything that determines a backtest's numbers."""
+"""Run configuration: everything that determines a backtest's numbers.
+
+:class:`RunConfig` is frozen and hashable: its mapping fields (``params``,
+``classifier_params``, ``engine``) are stored as read-only :class:`FrozenMap`
+values, and :meth:`RunConfig.to_dict` turns them back into plain dicts, so
+its JSON (and :meth:`RunConfig.digest`) is what a plain dict would give.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import tomllib
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +20,112 @@ from backtest.data.calendar import parse_date
 from backtest.engine.config import EngineConfig
 from backtest.exceptions import ConfigError, ParameterError
 
-__all__ = ["CASH_YIELDS", "RunConfig", "load_config_file"]
+__all__ = ["ANCHORS", "CASH_YIELDS", "CLASSIFIERS", "MAX_END_OF_QT_DAYS", "FrozenMap",
+           "RunConfig", "freeze", "load_config_file", "thaw"]
 
 CASH_YIELDS = ("none", "DGS3MO", "BIL")
+CLASSIFIERS = ("calendar", "data")
+ANCHORS = ("effective", "announce")
+MAX_END_OF_QT_DAYS = 3650  # ten years of calendar days
 _TOP_KEYS = {"strategy", "start", "end", "benchmarks", "cash_yield", "params", "engine",
              "regimes"}
 _REGIME_KEYS = {"classifier", "anchor", "end_of_qt_days", "params"}
+_MAPPINGS = {"params": "strategy parameters, e.g. params={'lookback': 63}",
+             "classifier_params": "data-classifier parameters, e.g. classifier_params={}",
+             "engine": "EngineConfig fields, e.g. engine={'rebalance': 'monthly', "
+                       "'costs_bps': 5}"}
+
+
+class FrozenMap(Mapping[str, Any]):
+    """A read-only, hashable mapping (insertion order kept; equal to a dict with the same items)."""
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, items: Mapping[str, Any] | None = None) -> None:
+        self._data: dict[str, Any] = {k: freeze(v) for k, v in (items or {}).items()}
+        self._hash: int | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._data.items()))
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self._data) == dict(other.items())
+
+    def __repr__(self) -> str:
+        return repr(thaw(self))
+
+
+def freeze(value: Any) -> Any:
+    """A hashable copy: mappings become FrozenMap, lists and tuples tuples."""
+    if isinstance(value, FrozenMap):
+        return value
+    if isinstance(value, Mapping):
+        return FrozenMap(value)
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """Plain (JSON-ready) copy of a frozen value: FrozenMap -> dict, tuples -> lists."""
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
+    return value
+
+
+def _choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
+    if not isinstance(value, str) or value not in allowed:
+        raise ParameterError(
+            f"RunConfig.{name} must be one of {', '.join(repr(a) for a in allowed)}; got "
+            f"{value!r}."
+        )
+
+
+def _mapping(name: str, value: object) -> FrozenMap:
+    if not isinstance(value, Mapping):
+        raise ParameterError(
+            f"RunConfig.{name} must be a mapping of {_MAPPINGS[name]}; got {value!r} "
+            f"({type(value).__name__})."
+        )
+    bad = [k for k in value if not isinstance(k, str)]
+    if bad:
+        raise ParameterError(f"RunConfig.{name} keys must be names (str); got {bad!r}.")
+    return FrozenMap(value)
+
+
+def _names(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ParameterError(
+            f"RunConfig.benchmarks must be a tuple of strategy names, e.g. ('sixty_forty',) "
+            f"or () for none; got {value!r}."
+        )
+    if not all(isinstance(v, str) and v for v in value):
+        raise ParameterError(f"RunConfig.benchmarks must hold strategy names; got {value!r}.")
+    return tuple(value)
+
+
+def _horizon(value: object) -> None:
+    if value is None:
+        return
+    ok = isinstance(value, int) and not isinstance(value, bool)
+    if not ok or not 1 <= value <= MAX_END_OF_QT_DAYS:  # type: ignore[operator]
+        raise ParameterError(
+            f"RunConfig.end_of_qt_days must be a whole number of calendar days from 1 to "
+            f"{MAX_END_OF_QT_DAYS}, or None for no horizon; got {value!r}."
+        )
 
 
 @dataclass(frozen=True)
@@ -29,7 +136,7 @@ class RunConfig:
     ----------
     strategy : str
         Registered strategy name.
-    params : dict
+    params : mapping
         Strategy parameters given by the user (defaults are filled in later).
     start, end : str, optional
         Backtest range (YYYY-MM-DD); default: the span where all assets have prices.
@@ -38,10 +145,10 @@ class RunConfig:
     anchor : {"effective", "announce"}
         Calendar anchor.
     end_of_qt_days : int, optional
-        Calendar end-of-QT horizon.
-    classifier_params : dict
+        Calendar end-of-QT horizon, calendar days (1 to 3650).
+    classifier_params : mapping
         Data-classifier parameters.
-    engine : dict
+    engine : mapping
         :class:`~backtest.engine.EngineConfig` fields given by the user; an
         unset ``rebalance`` takes the strategy's default.
     cash_yield : {"DGS3MO", "BIL", "none"}
@@ -49,21 +156,35 @@ class RunConfig:
         before (/100/252 per session), BIL's daily return, or nothing.
     benchmarks : tuple of str
         Strategies run alongside through the same engine.
+
+    Raises
+    ------
+    ParameterError
+        A field of the wrong type or out of range, naming the field and the fix.
     """
 
     strategy: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=FrozenMap)
     start: str | None = None
     end: str | None = None
     classifier: str = "calendar"
     anchor: str = "effective"
     end_of_qt_days: int | None = None
-    classifier_params: dict[str, Any] = field(default_factory=dict)
-    engine: dict[str, Any] = field(default_factory=dict)
+    classifier_params: Mapping[str, Any] = field(default_factory=FrozenMap)
+    engine: Mapping[str, Any] = field(default_factory=FrozenMap)
     cash_yield: str = "DGS3MO"
     benchmarks: tuple[str, ...] = ("buy_and_hold", "sixty_forty")
 
     def __post_init__(self) -> None:
+        if not isinstance(self.strategy, str) or not self.strategy.strip():
+            raise ParameterError(
+                f"RunConfig.strategy must be a strategy name (str), e.g. RunConfig('playbook'); "
+                f"got {self.strategy!r} ({type(self.strategy).__name__}). `qtbt strategies` "
+                "lists them."
+            )
+        for name in _MAPPINGS:
+            object.__setattr__(self, name, _mapping(name, getattr(self, name)))
+        object.__setattr__(self, "benchmarks", _names(self.benchmarks))
         for name in ("start", "end"):
             value = getattr(self, name)
             if value is not None:
@@ -74,12 +195,16 @@ class RunConfig:
             raise ParameterError(
                 f"cash_yield must be one of {', '.join(CASH_YIELDS)}, got {self.cash_yield!r}."
             )
+        _choice("classifier", self.classifier, CLASSIFIERS)
+        _choice("anchor", self.anchor, ANCHORS)
+        _horizon(self.end_of_qt_days)
         unknown = set(self.engine) - set(EngineConfig.__dataclass_fields__)
         if unknown:
             raise ParameterError(
                 f"Unknown engine setting(s) {sorted(unknown)}; allowed: "
                 f"{', '.join(EngineConfig.__dataclass_fields__)}."
             )
+        EngineConfig(**self.engine)  # every value checked now, not at the first backtest
 
     def engine_config(self, default_rebalance: str, benchmark: bool = False) -> EngineConfig:
         """The engine configuration, with the strategy's rebalance unless overridden.
@@ -96,11 +221,16 @@ class RunConfig:
 
     def with_overrides(self, **kw: Any) -> RunConfig:
         """A copy with CLI overrides applied (None values ignored)."""
+        allowed = [f.name for f in fields(self)]
+        unknown = sorted(set(kw) - set(allowed))
+        if unknown:
+            raise ParameterError(f"Unknown RunConfig field(s) {unknown}; allowed: "
+                                 f"{', '.join(allowed)}.")
         return replace(self, **{k: v for k, v in kw.items() if v is not None})
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (JSON-ready) of the configuration."""
-        d = asdict(self)
+        d = {f.name: thaw(getattr(self, f.name)) for f in fields(self)}
         d["benchmarks"] = list(self.benchmarks)
         return d
 
@@ -139,7 +269,14 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
     unknown = set(raw) - _TOP_KEYS
     if unknown:
         raise ConfigError(f"{p}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_TOP_KEYS)}.")
+    for key in ("params", "engine", "regimes"):
+        if not isinstance(raw.get(key, {}), dict):
+            raise ConfigError(f"{p}: {key} must be a table ([{key}] with name = value lines); "
+                              f"got {raw[key]!r}.")
     reg = raw.pop("regimes", {})
+    if not isinstance(reg.get("params", {}), dict):
+        raise ConfigError(f"{p}: [regimes] params must be a table ([regimes.params]); got "
+                          f"{reg['params']!r}.")
     bad = set(reg) - _REGIME_KEYS
     if bad:
         raise ConfigError(f"{p}: unknown [regimes] key(s) {sorted(bad)}; allowed: "
@@ -153,6 +290,6 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
     for key in ("start", "end"):
         if key in out:
             out[key] = str(out[key])
-    if "benchmarks" in out:
-        out["benchmarks"] = tuple(out["benchmarks"])
+    if isinstance(out.get("benchmarks"), list):
+        out["benchmarks"] = tuple(out["benchmarks"])  # anything else: RunConfig says why not
     return out

@@ -33,6 +33,10 @@ def load_registry(modules: str | None = None) -> dict[str, StrategySpec]:
         reg = getattr(mod, "REGISTRY", None)
         if not isinstance(reg, dict):
             raise ParameterError(f"Strategy module {mod_name!r} has no REGISTRY dict.")
+        bad = sorted(str(k) for k, v in reg.items() if not isinstance(v, StrategySpec))
+        if bad:
+            raise ParameterError(f"Strategy module {mod_name!r}: REGISTRY entries {bad} are not "
+                                 "StrategySpec objects; register StrategySpec(...) values.")
         out.update(reg)
     return out
 
@@ -40,6 +44,9 @@ def load_registry(modules: str | None = None) -> dict[str, StrategySpec]:
 def get_strategy(name: str, modules: str | None = None) -> StrategySpec:
     """The strategy called ``name``; unknown names get close matches and the full list."""
     reg = load_registry(modules)
+    if not isinstance(name, str):
+        raise ParameterError(f"A strategy is named by a string, e.g. 'playbook'; got {name!r} "
+                             f"({type(name).__name__}). Available: {', '.join(sorted(reg))}.")
     if name in reg:
         return reg[name]
     close = suggest(name, reg)

@@ -1,17 +1,19 @@
 """Parameter sweeps at speed, overfitting statistics, walk-forward validation, Dask scale-out.
 
+* :class:`SweepConfig`, :class:`WalkForwardConfig` — frozen, hashable settings;
 * :func:`run_sweep` — every configuration of a grid over one shared context,
   evaluated in chunks by a numba kernel that reproduces the vectorbt engine
   (:mod:`backtest.sweep.kernel`);
 * :func:`deflated_sharpe_ratio`, :func:`pbo_cscv` — how much of the best
   result is selection luck (:mod:`backtest.sweep.stats`);
-* :func:`walk_forward_sweep` — rolling, expanding and leave-one-episode-out
-  validation (:mod:`backtest.sweep.walkforward`);
+* :func:`run_walkforward`, :func:`walk_forward_sweep` — rolling, expanding and
+  leave-one-episode-out validation (:mod:`backtest.sweep.walkforward`);
 * :class:`LocalExecutor`, :class:`DaskExecutor` — where chunks run.
 """
 
 from __future__ import annotations
 
+from backtest.sweep.config import SweepConfig, WalkForwardConfig
 from backtest.sweep.executor import (
     DaskExecutor,
     LocalExecutor,
@@ -33,7 +35,12 @@ from backtest.sweep.stats import (
     probabilistic_sharpe_ratio,
 )
 from backtest.sweep.sweep import SweepResult, estimate_bytes, run_sweep, sweep_targets
-from backtest.sweep.walkforward import WalkForwardResult, walk_forward, walk_forward_sweep
+from backtest.sweep.walkforward import (
+    WalkForwardResult,
+    run_walkforward,
+    walk_forward,
+    walk_forward_sweep,
+)
 
 __all__ = [
     "DaskExecutor",
@@ -44,8 +51,10 @@ __all__ = [
     "PBOResult",
     "SchedulerUnreachableError",
     "SimOutput",
+    "SweepConfig",
     "SweepResult",
     "TargetPlan",
+    "WalkForwardConfig",
     "WalkForwardResult",
     "default_grid",
     "deflated_sharpe_ratio",
@@ -60,6 +69,7 @@ __all__ = [
     "plan_chunks",
     "probabilistic_sharpe_ratio",
     "run_sweep",
+    "run_walkforward",
     "simulate",
     "sweep_targets",
     "walk_forward",

@@ -23,12 +23,13 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from backtest.metrics.fields import KERNEL_METRICS
 from backtest.metrics.performance import TRADING_DAYS
 
 __all__ = ["METRICS", "SEG_FIELDS", "Measures", "combine", "measure", "segment_ids",
            "sharpe_from"]
 
-METRICS = ("total_return", "cagr", "ann_vol", "sharpe", "sortino", "max_drawdown")
+METRICS = KERNEL_METRICS  # the kernel's output columns, in order
 #: per segment: sessions, sum of raw returns, mean and M2 (sum of squared deviations) of
 #: excess returns, largest absolute excess return
 SEG_FIELDS = ("n", "sum", "mean_ex", "m2_ex", "maxabs_ex")

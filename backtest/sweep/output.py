@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -29,12 +28,9 @@ from typing import Any
 import pandas as pd
 
 from backtest.metrics import to_jsonable
-from backtest.runner.rundir import (
-    git_revision,
-    package_versions,
-    reserve_run_dir,
-    share_run_dir,
-)
+from backtest.metrics.fields import sweep_regime_column
+from backtest.provenance import git_revision, package_versions
+from backtest.runner.rundir import publish_run_dir, reserve_run_dir
 from backtest.sweep.sweep import SweepResult
 from backtest.sweep.walkforward import WalkForwardResult
 
@@ -51,7 +47,7 @@ def sweep_summary(result: SweepResult, top: int = 5) -> dict[str, Any]:
     """JSON-ready summary: range, grid size, the best configurations with DSR, and PBO."""
     best = result.best(top)
     keep = [*result.config_columns, "dsr", "sharpe", "total_return", "max_drawdown",
-            "turnover", "sharpe_QT", "sharpe_QE"]
+            "turnover", *(sweep_regime_column("sharpe", r) for r in ("QT", "QE"))]
     rows = [{k: (json.loads(v) if isinstance(v, str) and v.startswith("{") else v)
              for k, v in r.items()} for r in best[keep].to_dict(orient="records")]
     pbo = result.pbo
@@ -137,13 +133,12 @@ def write_sweep(result: SweepResult, root: str | Path = "results", run_id: str |
                 _dates_as_text(walkforward.windows), tmp / "walkforward.parquet")
             files["leave_one_out.parquet"] = _parquet_bytes(
                 walkforward.episodes, tmp / "leave_one_out.parquet")
-            summary["walkforward"] = to_jsonable(walkforward.summary.to_dict(orient="records"))
+            summary["walkforward"] = to_jsonable(walkforward.schemes.to_dict(orient="records"))
         files["summary.json"] = _json_bytes(summary)
         (tmp / "summary.json").write_bytes(files["summary.json"])
         manifest = _manifest(result, rid, command, started, files)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
-        share_run_dir(tmp)
-        os.rename(tmp, final)  # atomic on one filesystem; fails if final appeared meanwhile
+        publish_run_dir(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

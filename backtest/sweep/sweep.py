@@ -1,6 +1,7 @@
 """Parameter sweeps: every configuration of a grid over one shared context.
 
-:func:`run_sweep` builds the point-in-time context once (prices of every
+:func:`run_sweep` prepares the point-in-time context once, with the same
+:func:`~backtest.runner.inputs.prepare_inputs` as ``qtbt run`` (prices of every
 asset any configuration trades, macro series, regimes, cash yield), runs
 each configuration's own weights function (pandas, cheap), compresses the
 weights into a :class:`~backtest.sweep.plan.TargetPlan`, and evaluates
@@ -18,25 +19,24 @@ import dataclasses
 import hashlib
 import json
 import math
-import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from backtest.data.calendar import sessions_between
-from backtest.data.catalog import get_spec
 from backtest.data.store import DataStore
 from backtest.engine.config import EngineConfig
-from backtest.exceptions import EmptyRangeError, QtbtWarning
+from backtest.metrics.fields import SWEEP_COLUMNS, SWEEP_REGIME_MEASURES, sweep_regime_column
 from backtest.metrics.performance import TRADING_DAYS
 from backtest.regimes.labels import LABELS
 from backtest.runner.config import RunConfig
-from backtest.runner.run import adjusted_open, cash_rate_series, prepare_context, resolve_range
+from backtest.runner.inputs import as_store, check_config, prepare_inputs
 from backtest.strategy import StrategyContext, StrategySpec, get_strategy
-from backtest.sweep.executor import ChunkPlan, Executor, LocalExecutor, plan_chunks
+from backtest.sweep.config import SweepConfig
+from backtest.sweep.executor import ChunkPlan, Executor, LocalExecutor, make_executor, plan_chunks
 from backtest.sweep.grid import Grid, default_grid, expand_grid, format_params
 from backtest.sweep.kernel import simulate
 from backtest.sweep.measures import (
@@ -50,6 +50,10 @@ from backtest.sweep.measures import (
 from backtest.sweep.plan import KernelSettings, Market, TargetPlan
 from backtest.sweep.segments import Segments, cscv_blocks
 from backtest.sweep.stats import PBOResult, deflated_sharpe_ratio, pbo_from_blocks
+from backtest.sweep.text import format_sweep
+
+if TYPE_CHECKING:
+    from plotly.graph_objects import Figure
 
 __all__ = [
     "OVERALL_COLUMNS",
@@ -60,8 +64,7 @@ __all__ = [
     "sweep_targets",
 ]
 
-OVERALL_COLUMNS = ("total_return", "cagr", "ann_vol", "sharpe", "sortino", "max_drawdown",
-                   "turnover")
+OVERALL_COLUMNS = SWEEP_COLUMNS
 
 
 def estimate_bytes(variants: int, sessions: int, assets: int) -> int:
@@ -199,8 +202,10 @@ class SweepResult:
         How the work was cut, with the memory estimate.
     provenance : dict
         Data series read (source, origin, sha256).
-    notes : list of str
+    notes : tuple of str
         What was adjusted and why.
+    settings : SweepConfig
+        CSCV blocks, memory and executor settings the sweep ran with.
     """
 
     config: RunConfig
@@ -214,8 +219,9 @@ class SweepResult:
     table: pd.DataFrame
     pbo: PBOResult
     chunks: ChunkPlan
-    provenance: dict[str, dict[str, str]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    provenance: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    settings: SweepConfig = dataclasses.field(default_factory=SweepConfig)
 
     @property
     def strategy(self) -> str:
@@ -258,6 +264,20 @@ class SweepResult:
         """Parameter columns of ``table``."""
         return list(self.params[0]) if self.params else []
 
+    def summary(self, top: int | None = None) -> pd.DataFrame:
+        """Every configuration (or the ``top`` ones) by descending Sharpe, with its DSR."""
+        return self.best(len(self.params) if top is None else top)
+
+    def to_text(self, top: int = 5) -> str:
+        """What ``qtbt sweep`` prints: header, the best configurations with DSR, the PBO."""
+        return format_sweep(self, top)
+
+    def plot(self) -> Figure:
+        """Sharpe of every configuration, whole range and per regime (plotly; never shown)."""
+        from backtest.report.sweep_charts import sweep_figure
+
+        return sweep_figure(self.table, self.varying or list(self.grid))
+
     def digest(self) -> str:
         """sha256 of the run configuration, the grid and the CSCV block count."""
         doc = {"config": self.config.to_dict(), "grid": {k: list(v) for k, v in
@@ -284,29 +304,19 @@ def build_table(params: Sequence[Mapping[str, Any]], measures: Measures,
     cols["turnover"] = measures.turnover
     table = pd.DataFrame(cols)
     table = table[[*params[0], *OVERALL_COLUMNS]]
+    per_regime = {"sharpe": sharpe_from, "ann_return": ann_return_from}
     for regime in LABELS:
         stats = combine(measures.segments, segments.label == regime)
-        table[f"sharpe_{regime}"] = sharpe_from(stats)
-        table[f"ann_return_{regime}"] = ann_return_from(stats)
+        for name in SWEEP_REGIME_MEASURES:
+            table[sweep_regime_column(name, regime)] = per_regime[name](stats)
     return table
 
 
-def _universe(spec: StrategySpec, params: Sequence[Mapping[str, Any]]) -> tuple[list[str],
-                                                                               list[str]]:
-    assets: dict[str, None] = {}
-    series: dict[str, None] = {}
-    for p in params:
-        assets.update(dict.fromkeys(spec.assets_for(p)))
-        series.update(dict.fromkeys(spec.series_for(p)))
-    return list(assets), list(series)
-
-
 def run_sweep(cfg: RunConfig, grid: Mapping[str, Sequence[Any]] | None = None,
-              store: DataStore | None = None, *, executor: Executor | None = None,
-              max_memory: int | None = None, chunk_size: int | None = None,
-              n_splits: int = 16, monthly_segments: bool = False,
-              keep_returns: bool = False) -> SweepResult:
-    """Evaluate every configuration of ``grid`` for ``cfg.strategy``.
+              store: DataStore | str | Path | None = None, *,
+              settings: SweepConfig | None = None, executor: Executor | None = None,
+              **options: Any) -> SweepResult:
+    """Evaluate every configuration of a grid for ``cfg.strategy``.
 
     Parameters
     ----------
@@ -315,22 +325,17 @@ def run_sweep(cfg: RunConfig, grid: Mapping[str, Sequence[Any]] | None = None,
         settings and cash yield (benchmarks are ignored).
     grid : mapping, optional
         Parameter -> values (see :func:`backtest.sweep.grid.parse_grid`);
-        default: the strategy's declared grid.
-    store : DataStore, optional
-        Where data comes from.
+        default: ``settings.grid``, or the strategy's declared grid.
+    store : DataStore, str or Path, optional
+        Where data comes from (a path means ``DataStore(data_dir=path)``).
+    settings : SweepConfig, optional
+        CSCV blocks, memory budget, chunk size, executor (see :class:`SweepConfig`).
     executor : Executor, optional
-        Where chunks run (an entered :class:`DaskExecutor` or the default
-        :class:`LocalExecutor`).
-    max_memory : int, optional
-        Working-set budget in bytes; chunks are sized to fit it.
-    chunk_size : int, optional
-        Configurations per chunk (checked against the budget).
-    n_splits : int
-        CSCV blocks (even).
-    monthly_segments : bool
-        Also keep moments per calendar month (needed by walk-forward).
-    keep_returns : bool
-        Keep daily returns of every configuration in ``measures.returns``.
+        An entered :class:`DaskExecutor` or a :class:`LocalExecutor`; default:
+        the one ``settings`` describes, entered and closed here.
+    **options
+        Overrides of single :class:`SweepConfig` fields (``n_splits=8``,
+        ``max_memory=2**30``, ``chunk_size``, ``monthly_segments``, ``keep_returns``).
 
     Notes
     -----
@@ -343,49 +348,43 @@ def run_sweep(cfg: RunConfig, grid: Mapping[str, Sequence[Any]] | None = None,
     Raises
     ------
     ParameterError
-        Unknown strategy, parameter or value; a memory budget too small.
+        Unknown strategy, parameter or value; a memory budget too small;
+        arguments of the wrong type.
     EmptyRangeError
         A range with no data or too short for the CSCV blocks.
     """
-    store = store if store is not None else DataStore()
+    cfg = check_config(cfg, "run_sweep")
+    store = as_store(store, "run_sweep")
+    sweep = SweepConfig.given(settings, grid, **options)
+    if executor is not None:
+        return _run(cfg, sweep, store, executor)
+    with make_executor(sweep.executor, sweep.scheduler, sweep.scheduler_timeout,
+                       sweep.workers) as ex:
+        return _run(cfg, sweep, store, ex)
+
+
+def _run(cfg: RunConfig, sweep: SweepConfig, store: DataStore, ex: Executor) -> SweepResult:
     spec = get_strategy(cfg.strategy)
-    sweep_grid: Grid = ({k: tuple(v) for k, v in grid.items()} if grid
-                        else default_grid(spec))
+    sweep_grid: Grid = dict(sweep.grid) if sweep.grid else default_grid(spec)
     params = expand_grid(spec, sweep_grid, cfg.params)
-    engine = cfg.engine_config(spec.rebalance)
-    assets, series = _universe(spec, params)
-    for t in assets:
-        if get_spec(t).source != "yahoo":
-            raise EmptyRangeError(f"{t} is not a price series; strategies trade Yahoo tickers.")
-    notes: list[str] = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", QtbtWarning)
-        start, end = resolve_range(cfg, store, assets, notes)
-        sessions = sessions_between(start, end)
-        cash = cash_rate_series(cfg, store, sessions, notes)
-        union = dataclasses.replace(spec, assets=tuple(assets), series=tuple(series))
-        ctx = prepare_context(union, params[0], cfg, store, start, end)
-        open_ = adjusted_open(assets, store, start, end) if engine.execution == "open" \
-            else None
-    for w in caught:
-        if str(w.message) not in notes:
-            notes.append(str(w.message))
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    market = Market.build(ctx.prices[assets].loc[start:end], open_=open_,
-                          cash_rate=cash.loc[start:end] if cash is not None else None,
-                          regimes=ctx.regimes.loc[start:end])
-    settings = KernelSettings.build(engine, market)
-    segments = Segments.build(market.sessions, market.labels, n_splits, monthly_segments)
-    ex = executor or LocalExecutor()
+    inputs = prepare_inputs(cfg, store, variants=params)
+    assets = list(inputs.universe)
+    close, open_ = inputs.market(assets)
+    market = Market.build(close, open_=open_, cash_rate=inputs.cash_rate, regimes=inputs.labels)
+    settings = KernelSettings.build(inputs.engine, market)
+    segments = Segments.build(market.sessions, market.labels, sweep.n_splits,
+                              sweep.segments_by_month)
     per_variant = estimate_bytes(1, market.n_sessions, len(assets))
     kept = 8 * (len(METRICS) + 3 + 5 * segments.n_seg) + 64 * len(params[0]) + (
-        8 * market.n_sessions if keep_returns else 0)
-    chunks = plan_chunks(len(params), per_variant, kept, max_memory, chunk_size,
+        8 * market.n_sessions if sweep.keep_returns else 0)
+    chunks = plan_chunks(len(params), per_variant, kept, sweep.max_memory, sweep.chunk_size,
                          min_chunks=ex.n_workers)
-    task = StrategyTask(spec, ctx, start, end, market, settings, segments, keep_returns)
-    parts = ex.map(evaluate_params, task, [params[r.start:r.stop] for r in chunks.chunks])
+    task = StrategyTask(spec, inputs.context, inputs.start, inputs.end, market, settings,
+                        segments, sweep.keep_returns)
+    parts = ex.map(evaluate_params, task, [[params[i] for i in r] for r in chunks.chunks])
     measures = Measures.concat(parts)
     table = build_table(params, measures, segments)
     pbo = pbo_from_blocks(cscv_blocks(measures, segments))
-    return SweepResult(cfg, sweep_grid, params, engine, market.sessions, market.labels,
-                       segments, measures, table, pbo, chunks, store.provenance(), notes)
+    return SweepResult(cfg, sweep_grid, params, inputs.engine, market.sessions, market.labels,
+                       segments, measures, table, pbo, chunks, inputs.provenance, inputs.notes,
+                       sweep)

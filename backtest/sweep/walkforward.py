@@ -23,22 +23,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from backtest.data.store import DataStore
 from backtest.exceptions import EmptyRangeError, ParameterError
 from backtest.metrics.regime import episodes
 from backtest.regimes.labels import LABELS
+from backtest.runner.config import RunConfig
+from backtest.sweep.config import SweepConfig, WalkForwardConfig
 from backtest.sweep.grid import format_params
 from backtest.sweep.measures import combine, sharpe_from
+from backtest.sweep.sweep import SweepResult, run_sweep
+from backtest.sweep.text import format_walkforward
 
 if TYPE_CHECKING:
-    from backtest.sweep.sweep import SweepResult
+    from plotly.graph_objects import Figure
 
-__all__ = ["WINDOW_COLUMNS", "WalkForwardResult", "leave_one_episode_out", "walk_forward",
-           "walk_forward_sweep", "window_table"]
+    from backtest.sweep.executor import Executor
+
+__all__ = ["WINDOW_COLUMNS", "WalkForwardResult", "leave_one_episode_out", "run_walkforward",
+           "walk_forward", "walk_forward_sweep", "window_table"]
 
 WINDOW_COLUMNS = ["scheme", "window", "train_start", "train_end", "test_start", "test_end",
                   "chosen", "is_sharpe", "oos_sharpe", "oos_percentile", "oos_best_sharpe"]
@@ -57,7 +65,7 @@ class WalkForwardResult:
         plus one column per varying parameter of the chosen configuration).
     episodes : DataFrame
         One row per left-out episode.
-    summary : DataFrame
+    schemes : DataFrame
         Per scheme (``rolling``, ``expanding``, ``leave-one-out <regime>``):
         number of windows, mean in-sample Sharpe of the chosen
         configurations, stitched out-of-sample Sharpe, mean out-of-sample
@@ -68,7 +76,21 @@ class WalkForwardResult:
 
     windows: pd.DataFrame
     episodes: pd.DataFrame
-    summary: pd.DataFrame
+    schemes: pd.DataFrame
+
+    def summary(self) -> pd.DataFrame:
+        """In-sample vs out-of-sample Sharpe per scheme (a copy of ``schemes``)."""
+        return self.schemes.copy()
+
+    def to_text(self) -> str:
+        """What ``qtbt walkforward`` prints after the sweep: windows, episodes, summary."""
+        return format_walkforward(self)
+
+    def plot(self) -> Figure:
+        """In-sample vs out-of-sample Sharpe of each window and episode (plotly; never shown)."""
+        from backtest.report.sweep_charts import walkforward_figure
+
+        return walkforward_figure(self.windows, self.episodes)
 
 
 def _pick(is_sr: np.ndarray) -> int:
@@ -303,15 +325,32 @@ def walk_forward(sessions: pd.DatetimeIndex, labels: pd.Series, seg: np.ndarray,
     eps, st_e = leave_one_episode_out(labels, seg, segs, params, varying, regimes,
                                       min_sessions)
     full = sharpe_from(combine(segs, np.ones(segs.shape[1], dtype=bool)))
-    summary = _summary({"windows": windows, "episodes": eps}, {**st_w, **st_e}, segs,
+    schemes = _summary({"windows": windows, "episodes": eps}, {**st_w, **st_e}, segs,
                        _pick(full))
-    return WalkForwardResult(windows, eps, summary)
+    return WalkForwardResult(windows, eps, schemes)
 
 
-def walk_forward_sweep(result: SweepResult, *, train_months: int = 36, test_months: int = 12,
-                       regimes: Sequence[str] | None = None,
-                       min_sessions: int = 20) -> WalkForwardResult:
-    """:func:`walk_forward` on a sweep run with ``monthly_segments=True``."""
+def walk_forward_sweep(result: SweepResult, config: WalkForwardConfig | None = None,
+                       **options: Any) -> WalkForwardResult:
+    """:func:`walk_forward` on a sweep run with monthly segments.
+
+    Parameters
+    ----------
+    result : SweepResult
+        A sweep with ``monthly_segments=True`` (or a ``walkforward`` setting).
+    config : WalkForwardConfig, optional
+        Window lengths, regimes and shortest episode (default: ``WalkForwardConfig()``).
+    **options
+        Overrides of single fields (``train_months=24``, ``test_months``,
+        ``regimes``, ``min_sessions``).
+    """
+    wf = config if config is not None else WalkForwardConfig()
+    if options:
+        unknown = sorted(set(options) - set(WalkForwardConfig.__dataclass_fields__))
+        if unknown:
+            raise ParameterError(f"walk_forward_sweep got unknown option(s) {unknown}; "
+                                 f"allowed: {', '.join(WalkForwardConfig.__dataclass_fields__)}.")
+        wf = WalkForwardConfig(**{**wf.__dict__, **options})
     month = result.sessions.year * 12 + result.sessions.month
     seg = result.segments.seg
     straddle = (np.diff(seg) == 0) & (np.diff(month.to_numpy()) != 0)
@@ -321,5 +360,29 @@ def walk_forward_sweep(result: SweepResult, *, train_months: int = 36, test_mont
             "monthly_segments=True."
         )
     return walk_forward(result.sessions, result.labels, seg, result.measures.segments,
-                        result.params, result.varying, train_months=train_months,
-                        test_months=test_months, regimes=regimes, min_sessions=min_sessions)
+                        result.params, result.varying, train_months=wf.train_months,
+                        test_months=wf.test_months, regimes=wf.regimes,
+                        min_sessions=wf.min_sessions)
+
+
+def run_walkforward(cfg: RunConfig, grid: Mapping[str, Sequence[Any]] | None = None,
+                    store: DataStore | str | Path | None = None, *,
+                    settings: SweepConfig | None = None, executor: Executor | None = None,
+                    **options: Any) -> tuple[SweepResult, WalkForwardResult]:
+    """Sweep ``grid`` with monthly segments, then validate it out of sample.
+
+    Arguments as :func:`~backtest.sweep.sweep.run_sweep`; the walk-forward
+    settings are ``settings.walkforward`` (default :class:`WalkForwardConfig`).
+
+    Returns
+    -------
+    sweep : SweepResult
+        The sweep (``to_text()`` is what ``qtbt walkforward`` prints first).
+    walkforward : WalkForwardResult
+        Rolling, expanding and leave-one-episode-out validation.
+    """
+    base = SweepConfig.given(settings)
+    wf = base.walkforward if base.walkforward is not None else WalkForwardConfig()
+    result = run_sweep(cfg, grid, store, settings=base, executor=executor,
+                       **{"monthly_segments": True, **options})
+    return result, walk_forward_sweep(result, wf)

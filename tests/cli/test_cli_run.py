@@ -10,7 +10,10 @@ import pandas as pd
 import pytest
 
 from backtest.cli import main
+from backtest.data.store import DataStore
 from backtest.exceptions import StaleSeriesWarning
+from backtest.runner import RunConfig
+from backtest.runner import run as run_lib
 from tests.conftest import MakeSnapshot
 
 
@@ -77,6 +80,9 @@ def test_config_file(snapshot_dir: Path, tmp_path: Path,
         (["run", "dollar", "--rebalance", "hourly"], "rebalance"),
         (["run", "dollar", "--cash-yield", "gold"], "cash_yield must be one of"),
         (["run", "dollar", "--run-id", "../escape"], "not a plain name"),
+        (["run", "dollar", "--end-of-qt-days", "99999999999"],
+         "--end-of-qt-days 99999999999 is out of range; allowed: 1 to 3650."),
+        (["run", "dollar", "--end-of-qt-days", "0"], "allowed: 1 to 3650"),
     ],
 )
 def test_bad_input_exits_2_without_traceback_or_leftovers(
@@ -133,3 +139,28 @@ def test_unwritable_or_file_out_fails_before_computing(
     code, _, err = run(["run", "dollar", "--out", str(target), "--data-dir", str(snapshot_dir)],
                        capsys)
     assert code == 2 and "is a file; give a folder" in err
+
+
+def test_cli_prints_the_results_to_text(snapshot_dir: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["run", "dollar", "--start", "2016-01-04", "--end", "2019-12-31",
+                        "--costs-bps", "5", "--out", str(tmp_path), "--run-id", "d",
+                        "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 0
+    cfg = RunConfig("dollar", start="2016-01-04", end="2019-12-31", engine={"costs_bps": 5.0})
+    text = run_lib(cfg, DataStore(snapshot_dir)).to_text()
+    assert out == f"{text}\n\nwrote {tmp_path / 'd'}\n"
+
+
+def test_toml_strategy_must_match_the_argument(snapshot_dir: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = tmp_path / "vt.toml"
+    cfg.write_text('strategy = "value_tilt"\n[regimes]\nend_of_qt_days = 99999999999\n')
+    code, _, err = run(["run", "playbook", "--config", str(cfg), "--out", str(tmp_path / "r"),
+                        "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 2 and "sets strategy = 'value_tilt' but 'playbook' was named too" in err
+    code, _, err = run(["run", "--config", str(cfg), "--out", str(tmp_path / "r"),
+                        "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert "end_of_qt_days must be a whole number of calendar days from 1 to 3650" in err
+    assert not (tmp_path / "r").exists()

@@ -49,6 +49,13 @@ def test_sweep_writes_parquet_summary_and_manifest(
     (["--grid", "equity=0.5"], "Did you mean equity_weight?"),
     (["--max-memory", "1KB"], "--max-memory 1000 B is too small"),
     (["--splits", "3"], "--splits must be an even number >= 2, got 3."),
+    (["--splits", "30"], "n_splits (--splits) must be a whole number from 2 to 20; got 30."),
+    (["--top", "0"], "--top 0 is out of range; allowed: 1 to 1000."),
+    (["--top", "100000"], "--top 100000 is out of range"),
+    (["--chunk-size", "0"], "chunk_size (--chunk-size) must be a whole number from 1 to"),
+    (["--workers", "0"], "workers (--workers) must be a whole number from 1 to 1,024"),
+    (["--scheduler-timeout", "0"], "seconds above 0 and at most 3600"),
+    (["--end-of-qt-days", "99999999999"], "--end-of-qt-days 99999999999 is out of range"),
 ])
 def test_bad_input_is_one_clear_error(args: list[str], message: str, tmp_path: Path,
                                       snapshot_dir: Path,
@@ -58,6 +65,25 @@ def test_bad_input_is_one_clear_error(args: list[str], message: str, tmp_path: P
     err = capsys.readouterr().err
     assert code == 2
     assert message in err and "Traceback" not in err
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--train-months", "0"], "train_months (--train-months) must be a whole number from 1 "
+                              "to 600; got 0."),
+    (["--test-months", "9999"], "test_months (--test-months) must be"),
+    (["--min-sessions", "0"], "min_sessions (--min-sessions) must be"),
+    (["--regimes", "QT,QTT"], "--regimes ['QTT'] unknown"),
+])
+def test_bad_walkforward_input_is_one_clear_error(
+        args: list[str], message: str, tmp_path: Path, snapshot_dir: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["walkforward", "sixty_forty", *RANGE, "--data-dir", str(snapshot_dir),
+                 "--out", str(tmp_path), *args])
+    err = capsys.readouterr().err
+    assert code == 2 and err == f"error: {err[7:]}" and message in err
+    assert err.count("\n") == 1 and list(tmp_path.iterdir()) == []
 
 
 def test_walkforward_shows_in_and_out_of_sample_side_by_side(

@@ -39,7 +39,7 @@ def test_a_dominating_configuration_is_always_chosen() -> None:
     first = wf.windows.iloc[0]
     assert (first["train_start"], first["test_start"], first["test_end"]) == (
         pd.Timestamp("2015-01-02"), pd.Timestamp("2017-01-03"), pd.Timestamp("2017-12-29"))
-    summary = wf.summary.set_index("scheme")
+    summary = wf.summary().set_index("scheme")
     assert summary.loc["rolling", "oos_sharpe_stitched"] > 3.0
     # hindsight = the full-sample best is the same configuration
     assert summary.loc["rolling", "full_sample_best_oos_sharpe"] == pytest.approx(
@@ -49,7 +49,7 @@ def test_a_dominating_configuration_is_always_chosen() -> None:
 def test_selection_on_noise_degrades_out_of_sample() -> None:
     r = np.random.default_rng(1).normal(0, 0.01, size=(len(PARAMS), len(IDX)))
     wf = _run(r, train_months=12, test_months=12)
-    s = wf.summary.set_index("scheme")
+    s = wf.summary().set_index("scheme")
     for scheme in ("rolling", "expanding"):
         # the in-sample winner of pure noise looks good in sample and is nothing out of sample
         assert s.loc[scheme, "is_sharpe_mean"] > s.loc[scheme, "oos_sharpe_stitched"]
@@ -74,5 +74,5 @@ def test_leave_one_episode_out_exposes_a_regime_flip() -> None:
     assert eps["chosen"].tolist() == ["a=3 b=10", "a=1 b=10"]
     assert (eps["is_sharpe"] > 2).all() and (eps["oos_sharpe"] < -2).all()
     assert (eps["oos_percentile"] == 0.0).all()
-    row = wf.summary.set_index("scheme").loc["leave-one-out QT"]
+    row = wf.summary().set_index("scheme").loc["leave-one-out QT"]
     assert row["windows"] == 2 and row["degradation"] < -4

@@ -1,0 +1,339 @@
+"""One preparation step for run, sweep and walk-forward: :func:`prepare_inputs`.
+
+Everything a backtest reads is resolved here, once: the strategy and its
+parameters, the benchmarks, the engine configuration, the range where every
+traded asset has prices, the cash yield, the point-in-time context (prices
+of every asset, the macro panel and the regime labels, computed once and
+shared by the strategy and its benchmarks) and, for execution at the open,
+adjusted opens. Warnings raised while reading data are recorded as notes and
+re-emitted here, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from backtest.data.calendar import sessions_between
+from backtest.data.catalog import get_spec
+from backtest.data.panel import build_panel
+from backtest.data.store import DataStore
+from backtest.engine import EngineConfig
+from backtest.exceptions import EmptyRangeError, ParameterError, QtbtWarning, StaleSeriesWarning
+from backtest.regimes.api import regime_labels
+from backtest.runner.config import RunConfig
+from backtest.strategy import StrategyContext, StrategySpec, get_strategy
+
+__all__ = ["WARMUP_DAYS", "Benchmark", "RunInputs", "adjusted_open", "as_store",
+           "cash_rate_series", "check_config", "prepare_context", "prepare_inputs",
+           "resolve_range"]
+
+WARMUP_DAYS = 400  # calendar days of history strategies may look back over
+_DATA_NOTE = ("data-classifier defaults were chosen on 2008-2026 against the calendar "
+              "(in-sample); see `qtbt regimes --validate`.")
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A benchmark strategy with its default parameters and its own engine schedule."""
+
+    name: str
+    spec: StrategySpec
+    params: Mapping[str, Any]
+    engine: EngineConfig
+
+
+@dataclass(frozen=True, eq=False)
+class RunInputs:
+    """What every backtest of one configuration reads, prepared once.
+
+    Attributes
+    ----------
+    config : RunConfig
+        What was asked.
+    spec : StrategySpec
+        The strategy.
+    params : dict
+        The strategy's parameters with defaults filled in.
+    variants : sequence of dict
+        Complete parameter sets evaluated (``[params]`` for a run, the
+        expanded grid for a sweep).
+    benchmarks : tuple of Benchmark
+        Benchmarks run alongside (empty for a sweep).
+    engine : EngineConfig
+        The strategy's engine configuration.
+    universe : tuple of str
+        Every ticker any variant or benchmark trades.
+    start, end : Timestamp
+        First and last session of the backtest.
+    sessions : DatetimeIndex
+        NYSE sessions from ``start`` to ``end``.
+    cash_rate : Series or None
+        Daily simple return earned by cash on ``sessions`` (None when the
+        cash yield is ``none``).
+    context : StrategyContext
+        Prices of ``universe``, the macro panel and regime labels, from the
+        warm-up start (``WARMUP_DAYS`` calendar days before ``start``) to ``end``.
+    open_ : DataFrame or None
+        Adjusted opens of ``universe`` on ``sessions`` when execution is at the open.
+    notes : tuple of str
+        What was adjusted and why, and every warning raised while reading data.
+    provenance : dict
+        Series id -> source, origin, sha256 of every data series read.
+    """
+
+    config: RunConfig
+    spec: StrategySpec
+    params: Mapping[str, Any]
+    variants: Sequence[Mapping[str, Any]]
+    benchmarks: tuple[Benchmark, ...]
+    engine: EngineConfig
+    universe: tuple[str, ...]
+    start: pd.Timestamp
+    end: pd.Timestamp
+    sessions: pd.DatetimeIndex
+    cash_rate: pd.Series | None
+    context: StrategyContext
+    open_: pd.DataFrame | None
+    notes: tuple[str, ...]
+    provenance: Mapping[str, Mapping[str, str]]
+
+    @property
+    def labels(self) -> pd.Series:
+        """Regime label per backtest session."""
+        return self.context.regimes.loc[self.start:self.end]
+
+    def context_for(self, spec: StrategySpec, params: Mapping[str, Any]) -> StrategyContext:
+        """The shared context narrowed to the assets and series ``spec`` declares."""
+        ctx = self.context
+        return StrategyContext(prices=ctx.prices[list(spec.assets_for(params))],
+                               panel=ctx.panel[list(spec.series_for(params))],
+                               regimes=ctx.regimes, start=ctx.start)
+
+    def market(self, assets: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        """Adjusted closes and (for execution at the open) opens of ``assets`` on ``sessions``."""
+        close = self.context.prices[list(assets)].loc[self.start:self.end]
+        open_ = self.open_[list(assets)] if self.open_ is not None else None
+        return close, open_
+
+
+def as_store(store: DataStore | str | Path | None, func: str) -> DataStore:
+    """``store`` as a DataStore: a path becomes ``DataStore(data_dir=path)``.
+
+    Raises
+    ------
+    ParameterError
+        Anything else, naming ``func`` and what it accepts.
+    """
+    if store is None:
+        return DataStore()
+    if isinstance(store, DataStore):
+        return store
+    if isinstance(store, (str, Path)) and str(store).strip():
+        return DataStore(data_dir=Path(store))
+    raise ParameterError(
+        f"{func}: store must be a DataStore or the path of a data folder (str or Path); got "
+        f"{store!r} ({type(store).__name__}). Pass DataStore(data_dir=...) or a folder path."
+    )
+
+
+def check_config(cfg: object, func: str) -> RunConfig:
+    """``cfg`` if it is a RunConfig; otherwise a ParameterError that says how to make one."""
+    if isinstance(cfg, RunConfig):
+        return cfg
+    if isinstance(cfg, str):
+        raise ParameterError(
+            f"{func} takes a RunConfig, not a strategy name; pass RunConfig({cfg!r}) "
+            f"(e.g. {func}(RunConfig({cfg!r}), store))."
+        )
+    raise ParameterError(
+        f"{func} takes a RunConfig as its first argument; got {cfg!r} ({type(cfg).__name__}). "
+        "Build one with RunConfig('playbook', ...) or build_run_config(...)."
+    )
+
+
+def _price_span(store: DataStore, tickers: Sequence[str]) -> dict[str, tuple[pd.Timestamp, ...]]:
+    spans: dict[str, tuple[pd.Timestamp, ...]] = {}
+    for t in tickers:
+        s = store.load(get_spec(t)).data["Adj Close"].dropna()
+        spans[t] = (pd.Timestamp(s.index[0]), pd.Timestamp(s.index[-1]))
+    return spans
+
+
+def resolve_range(cfg: RunConfig, store: DataStore, tickers: Sequence[str]
+                  ) -> tuple[pd.Timestamp, pd.Timestamp, str | None]:
+    """Backtest range: where every ticker has prices, checked against ``cfg.start/end``.
+
+    A start before a ticker's first price is an error; an end after a ticker's
+    last price cuts the range there with a StaleSeriesWarning, whose text is
+    also returned as the third element (None when nothing was cut).
+    """
+    spans = _price_span(store, tickers)
+    latest_first = max(spans.values(), key=lambda s: s[0])
+    first_t = next(t for t, s in spans.items() if s == latest_first)
+    earliest_last = min(s[1] for s in spans.values())
+    start = pd.Timestamp(cfg.start) if cfg.start else latest_first[0]
+    if start < latest_first[0]:
+        late = sorted(f"{t} (from {s[0].date()})" for t, s in spans.items() if s[0] > start)
+        raise EmptyRangeError(
+            f"--start {start.date()} is before the first price of {', '.join(late)}; "
+            f"pass --start {latest_first[0].date()} or later, or choose other assets."
+        )
+    end = pd.Timestamp(cfg.end) if cfg.end else earliest_last
+    note = None
+    if end > earliest_last:
+        short = sorted(f"{t} (last {s[1].date()})" for t, s in spans.items() if s[1] < end)
+        note = (f"Prices end before --end {end.date()}: {', '.join(short)}; the backtest ends "
+                f"on {earliest_last.date()} instead.")
+        warnings.warn(note, StaleSeriesWarning, stacklevel=3)
+        end = earliest_last
+    if len(sessions_between(start, end)) < 2:
+        raise EmptyRangeError(
+            f"The range {start.date()} to {end.date()} holds fewer than two NYSE sessions; "
+            "a backtest needs at least two. Widen it."
+        )
+    if start >= end:
+        raise EmptyRangeError(
+            f"Empty backtest range {start.date()} to {end.date()} (prices of {first_t} start "
+            f"{latest_first[0].date()}, common prices end {earliest_last.date()}). Widen it."
+        )
+    return start, end, note
+
+
+def _context(assets: Sequence[str], series: Sequence[str], cfg: RunConfig, store: DataStore,
+             start: pd.Timestamp, end: pd.Timestamp) -> StrategyContext:
+    warm = sessions_between(start - pd.Timedelta(days=WARMUP_DAYS), end)
+    prices = build_panel(list(assets), start=warm[0], end=end, store=store, on_stale="ignore")
+    prices = prices.reindex(warm)
+    if series:
+        # a macro series that ends early is carried forward with a StaleSeriesWarning
+        panel = build_panel(list(series), start=warm[0], end=end, store=store).reindex(warm)
+    else:
+        panel = pd.DataFrame(index=warm)
+    labels = regime_labels(warm, store, cfg.classifier, cfg.anchor, cfg.end_of_qt_days,
+                           **cfg.classifier_params)
+    return StrategyContext(prices=prices, panel=panel, regimes=labels,
+                           start=pd.Timestamp(warm[int(warm.searchsorted(start))]))
+
+
+def prepare_context(spec: StrategySpec, params: Mapping[str, Any], cfg: RunConfig,
+                    store: DataStore, start: pd.Timestamp, end: pd.Timestamp) -> StrategyContext:
+    """Point-in-time prices, macro panel and regime labels of one strategy, warm-up to ``end``."""
+    return _context(spec.assets_for(params), spec.series_for(params), cfg, store, start, end)
+
+
+def cash_rate_series(cfg: RunConfig, store: DataStore, sessions: pd.DatetimeIndex
+                     ) -> tuple[pd.Series | None, str | None]:
+    """Daily return earned by cash on ``sessions`` and a note on missing days.
+
+    None for ``cash_yield="none"``; missing days earn 0 and are counted in the note.
+    """
+    if cfg.cash_yield == "none":
+        return None, None
+    if cfg.cash_yield == "DGS3MO":
+        y = build_panel(["DGS3MO"], start=sessions[0] - pd.Timedelta(days=10), end=sessions[-1],
+                        store=store, on_stale="ignore")["DGS3MO"]
+        # the yield known at the close of t-1 accrues over session t
+        rate = (y / 100.0 / 252.0).shift(1).reindex(sessions)
+    else:
+        px = build_panel(["BIL"], start=sessions[0] - pd.Timedelta(days=10), end=sessions[-1],
+                         store=store, on_stale="ignore")["BIL"]
+        rate = px.pct_change().reindex(sessions)
+    missing = int(rate.iloc[1:].isna().sum())
+    note = (f"cash yield {cfg.cash_yield} missing on {missing} sessions; cash earned 0 there."
+            if missing else None)
+    return rate.fillna(0.0), note
+
+
+def adjusted_open(assets: Sequence[str], store: DataStore, start: pd.Timestamp,
+                  end: pd.Timestamp) -> pd.DataFrame:
+    """Opens on the adjusted-close basis: ``Open * Adj Close / Close``."""
+    refs = [f"{a}.{f}" for a in assets for f in ("Open", "Close")]
+    raw = build_panel([*assets, *refs], start=start, end=end, store=store, on_stale="ignore")
+    return pd.DataFrame({a: raw[f"{a}.Open"] * raw[a] / raw[f"{a}.Close"] for a in assets})
+
+
+def _needs(specs: Iterable[tuple[StrategySpec, Mapping[str, Any]]]
+           ) -> tuple[list[str], list[str]]:
+    """Tickers and macro series of every (spec, params), first-seen order; tickers checked."""
+    assets: dict[str, None] = {}
+    series: dict[str, None] = {}
+    for spec, params in specs:
+        assets.update(dict.fromkeys(spec.assets_for(params)))
+        series.update(dict.fromkeys(spec.series_for(params)))
+    for t in assets:
+        if get_spec(t).source != "yahoo":
+            raise EmptyRangeError(f"{t} is not a price series; strategies trade Yahoo tickers.")
+    return list(assets), list(series)
+
+
+def _read(cfg: RunConfig, store: DataStore, assets: list[str], series: list[str],
+          engine: EngineConfig) -> dict[str, Any]:
+    """The data steps, warnings captured, then recorded as notes and re-emitted once."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", QtbtWarning)
+        start, end, range_note = resolve_range(cfg, store, assets)
+        sessions = sessions_between(start, end)
+        cash, cash_note = cash_rate_series(cfg, store, sessions)
+        ctx = _context(assets, series, cfg, store, start, end)
+        open_ = adjusted_open(assets, store, start, end) if engine.execution == "open" else None
+    notes = [n for n in (_DATA_NOTE if cfg.classifier == "data" else None, range_note,
+                         cash_note) if n is not None]
+    for w in caught:
+        if str(w.message) not in notes:
+            notes.append(str(w.message))
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return {"start": start, "end": end, "sessions": sessions, "cash_rate": cash,
+            "context": ctx, "open_": open_, "notes": tuple(notes)}
+
+
+def prepare_inputs(config: RunConfig, store: DataStore | str | Path | None = None, *,
+                   variants: Sequence[Mapping[str, Any]] | None = None) -> RunInputs:
+    """Resolve and read everything a run (or a sweep) of ``config`` needs.
+
+    Parameters
+    ----------
+    config : RunConfig
+        What to run.
+    store : DataStore, str or Path, optional
+        Where data comes from (a path means ``DataStore(data_dir=path)``;
+        default ``DataStore()``). Provenance lists only what this call reads.
+    variants : sequence of dict, optional
+        Complete parameter sets of a sweep (:func:`backtest.sweep.grid.expand_grid`).
+        When given, the universe is the union of their assets and series and
+        no benchmark is prepared. Default: ``config.params`` resolved, with
+        ``config.benchmarks``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown strategy or parameter, bad value, a config or store of the wrong type.
+    EmptyRangeError
+        A range with no data, a start before an asset's first price, a
+        non-price ticker.
+    SeriesNotAvailableError
+        An asset or series the data lacks.
+    """
+    cfg = check_config(config, "prepare_inputs")
+    # a view: shares loaded data, but its provenance lists only what this call reads
+    view = as_store(store, "prepare_inputs").view()
+    spec = get_strategy(cfg.strategy)
+    params = spec.resolve(cfg.params)
+    engine = cfg.engine_config(spec.rebalance)
+    benches: tuple[Benchmark, ...] = ()
+    if variants is None:
+        variants = [params]
+        benches = tuple(Benchmark(n, b, b.resolve(), cfg.engine_config(b.rebalance, True))
+                        for n, b in ((n, get_strategy(n)) for n in cfg.benchmarks))
+    assets, series = _needs(itertools.chain(((spec, p) for p in variants),
+                                            ((b.spec, b.params) for b in benches)))
+    data = _read(cfg, view, assets, series, engine)
+    return RunInputs(config=cfg, spec=spec, params=params, variants=variants,
+                     benchmarks=benches, engine=engine, universe=tuple(assets),
+                     provenance=view.provenance(), **data)
