@@ -44,6 +44,9 @@ LAYERS: dict[str, int] = {
 #: report layer's figure code
 UPWARD_SEAMS: set[tuple[str, str]] = {
     ("backtest.eventstudy.result", "backtest.report.event_chart"),
+    ("backtest.runner.run", "backtest.report.charts"),
+    ("backtest.sweep.sweep", "backtest.report.sweep_charts"),
+    ("backtest.sweep.walkforward", "backtest.report.sweep_charts"),
 }
 #: heavy libraries and the only modules that may import them at module level
 OWNERS: dict[str, tuple[str, ...]] = {
