@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from backtest._typing import AsOf, DateLike
+from backtest.data.calendar import parse_date
 from backtest.data.catalog import CATALOG, parse_series_ref
 from backtest.data.panel import build_panel, known_observations
 from backtest.data.providers.snapshot import SnapshotProvider, file_sha256
@@ -59,6 +60,9 @@ def show_series(
     close knew it. Derived series are shown on every session of the panel.
     """
     spec, field = parse_series_ref(ref)
+    for name, value in (("start", start), ("end", end)):
+        if value is not None:
+            parse_date(value, name)
     if spec.source == "derived":
         frame = build_panel([ref], start=start, end=end, asof=asof, store=store,
                             on_stale="ignore")
@@ -68,8 +72,8 @@ def show_series(
         s = data[field or spec.id].dropna().rename(ref)
     else:
         s = known_observations(ref, store, asof="release").rename(ref)
-    lo = pd.Timestamp(start) if start is not None else None
-    hi = pd.Timestamp(end) if end is not None else None
+    lo = parse_date(start, "start") if start is not None else None
+    hi = parse_date(end, "end") if end is not None else None
     if lo is not None and hi is not None and lo > hi:
         raise EmptyRangeError(f"start {lo.date()} is after end {hi.date()}; swap them.")
     if lo is not None:
