@@ -11,6 +11,7 @@ import pandas as pd
 
 from backtest.data.cache import SeriesCache
 from backtest.data.catalog import SeriesSpec, get_spec
+from backtest.data.checks import check_series
 from backtest.data.paths import resolve_cache_dir, resolve_data_dir
 from backtest.data.providers.base import Fetched, Provider
 from backtest.data.providers.snapshot import SnapshotProvider
@@ -168,6 +169,7 @@ class DataStore:
             )
         try:
             fetched = self.providers[spec.source].fetch(spec)
+            check_series(spec, fetched.data, fetched.origin)
         except NetworkError as exc:
             if cached:
                 try:
