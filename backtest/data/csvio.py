@@ -18,6 +18,9 @@ __all__ = ["data_line_numbers", "parse_observation_csv", "parse_with_lines",
            "read_observation_csv", "read_observation_csv_lines"]
 
 _MISSING = {"", ".", "NA", "NaN", "nan", "null"}
+# observation dates qtbt accepts (inside pandas' nanosecond range, 1677-2262)
+_FIRST_DATE = pd.Timestamp("1800-01-01")
+_LAST_DATE = pd.Timestamp("2200-12-31")
 
 
 def _bad(origin: str, line: int, problem: str, fix: str) -> DataFormatError:
@@ -158,6 +161,11 @@ def parse_with_lines(
         i = int(bad[0])
         raise _bad(origin, int(lines[i]), f"date {raw[dcol].iloc[i]!r} is not {date_format}",
                    "Fix or delete that line")
+    far = np.flatnonzero(((dates < _FIRST_DATE) | (dates > _LAST_DATE)).to_numpy())
+    if far.size:
+        i = int(far[0])
+        raise _bad(origin, int(lines[i]), f"date {raw[dcol].iloc[i]!r} is outside "
+                   f"{_FIRST_DATE.date()}..{_LAST_DATE.date()}", "Fix or delete that line")
     values = {}
     for col in [c for c in raw.columns if c != dcol]:
         s = raw[col].str.strip()

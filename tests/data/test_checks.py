@@ -238,3 +238,12 @@ def test_manifest_keyed_by_file_name(make_snapshot: MakeSnapshot) -> None:
     m = json.loads(mpath.read_text())
     mpath.write_text(json.dumps({"DGS10.csv": m["DGS10"]}))
     assert len(load(root, "DGS10")) == 30  # verified, no warning
+
+
+@pytest.mark.parametrize("day", ["2263-01-01", "1700-06-30", "9999-12-31"])
+def test_dates_outside_the_supported_range(make_snapshot: MakeSnapshot, day: str) -> None:
+    root = make_snapshot({"DGS10": pd.Series(1.0, index=DAYS)})
+    path = root / "fred" / "DGS10.csv"
+    path.write_text(path.read_text() + f"{day},2.0\n")
+    with pytest.raises(DataFormatError, match=f"line 32: date '{day}' is outside 1800-01-01"):
+        load(root, "DGS10")
