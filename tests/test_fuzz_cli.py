@@ -89,28 +89,27 @@ def judge(name: str, code: int, err: str, ok_codes: tuple[int, ...] = (0,)) -> N
     OUTCOMES.setdefault(name, Counter())[key] += 1
 
 
+KINDS = {
+    "field(s)": "wrong field count", "is not a number": "not a number", "is not %Y": "bad date",
+    "not a plausible": "implausible value", "is not plausible": "implausible value",
+    "times the previous": "implausible jump", "times that row": "implausible OHLC",
+    "repeats or goes": "date order", "headers swapped": "swapped adjustment",
+    "no data rows": "header only", "not a valid CSV": "CSV syntax",
+    "not valid JSON": "manifest JSON", "expected an object": "manifest not an object",
+    "is not a date": "bad date option", "is empty": "empty file", "not UTF-8": "not UTF-8",
+    "no observations": "empty range", "is after end": "reversed range",
+    "missing column": "header", "no date column": "header", "fewer than 2": "header",
+    "Unknown series": "unknown series", "has no field": "unknown field",
+    "--grid takes": "grid syntax", "has no parameter": "unknown param",
+    "is not allowed; choose": "value not in choices", "out of range": "value out of range",
+    "must be a": "wrong type", "is not a size": "bad size", "must be positive": "bad size",
+    "is outside": "date out of range",
+}
+
+
 def _kind(line: str) -> str:
-    for needle, kind in (("field(s)", "wrong field count"), ("is not a number", "not a number"),
-                         ("is not %Y", "bad date"), ("not a plausible", "implausible value"),
-                         ("is not plausible", "implausible value"), ("times the previous",
-                                                                     "implausible jump"),
-                         ("times that row", "implausible OHLC"), ("repeats or goes", "date order"),
-                         ("headers swapped", "swapped adjustment"), ("no data rows", "header only"),
-                         ("not a valid CSV", "CSV syntax"), ("not valid JSON", "manifest JSON"),
-                         ("expected an object", "manifest not an object"),
-                         ("is not a date", "bad date option"), ("is empty", "empty file"),
-                         ("not UTF-8", "not UTF-8"), ("no observations", "empty range"),
-                         ("is after end", "reversed range"), ("missing column", "header"),
-                         ("no date column", "header"), ("fewer than 2", "header"),
-                         ("Unknown series", "unknown series"), ("has no field", "unknown field"),
-                         ("--grid takes", "grid syntax"), ("has no parameter", "unknown param"),
-                         ("is not allowed; choose", "value not in choices"),
-                         ("out of range", "value out of range"), ("must be a", "wrong type"),
-                         ("is not a size", "bad size"), ("must be positive", "bad size"),
-                         ("is outside", "date out of range")):
-        if needle in line:
-            return kind
-    return "other: " + line[-70:]
+    return next((kind for needle, kind in KINDS.items() if needle in line),
+                "other: " + line[-70:])
 
 
 def copy_of(template: Path) -> Path:

@@ -70,7 +70,13 @@ KNOWN_GAPS = {
 """Series id -> (date before which gaps are real, why)."""
 
 _PRICES = ("Open", "High", "Low", "Close", "Adj Close")
-_FIX = "Fix or delete that line, or restore the file (`qtbt data verify` checks it)"
+_FIX_FILE = "Fix or delete that line, or restore the file (`qtbt data verify` checks it)"
+_FIX_DOWNLOAD = ("The source sent it; retry later (`qtbt data pull ID --refresh`) or pass "
+                 "--data-dir to a snapshot")
+
+
+def _fix(lines: np.ndarray | None) -> str:
+    return _FIX_FILE if lines is not None else _FIX_DOWNLOAD
 
 
 def _where(data: pd.DataFrame, i: int, origin: str, lines: np.ndarray | None) -> str:
@@ -148,7 +154,7 @@ def _check_prices(data: pd.DataFrame, origin: str, lines: np.ndarray | None) -> 
         if i is not None:
             need = "finite and not negative" if col == "Volume" else "finite and positive"
             raise DataFormatError(f"{_where(data, i, origin, lines)}: {col} {float(v[i])!r} is "
-                                  f"not a plausible value; it must be {need}. {_FIX}.")
+                                  f"not a plausible value; it must be {need}. {_fix(lines)}.")
     for col in ("Close", "Adj Close"):
         if col in data.columns:
             _check_jumps(data, col, origin, lines)
@@ -164,7 +170,7 @@ def _check_prices(data: pd.DataFrame, origin: str, lines: np.ndarray | None) -> 
                 raise DataFormatError(
                     f"{_where(data, i, origin, lines)}: {col} {float(data[col].iloc[i])!r} is "
                     f"{ratio[i]:.3g} times that row's Close {float(close[i])!r}; more than a "
-                    f"factor of {MAX_DAILY_FACTOR:g} apart is not a plausible price. {_FIX}."
+                    f"factor of {MAX_DAILY_FACTOR:g} apart is not a plausible price. {_fix(lines)}."
                 )
 
 
@@ -183,7 +189,7 @@ def _check_jumps(data: pd.DataFrame, col: str, origin: str, lines: np.ndarray | 
         f"{_where(data, i, origin, lines)}: {col} {float(v[k + 1])!r} is {ratio[k]:.3g} times "
         f"the previous value {float(v[k])!r} ({data.index[prev]:%Y-%m-%d}); a move beyond x"
         f"{MAX_DAILY_FACTOR:g} (or 1/{MAX_DAILY_FACTOR:g}) from one row to the next is not a "
-        f"plausible price. {_FIX}."
+        f"plausible price. {_fix(lines)}."
     )
 
 
@@ -216,5 +222,5 @@ def _check_bounded(data: pd.DataFrame, origin: str, lines: np.ndarray | None,
         if i is not None:
             raise DataFormatError(
                 f"{_where(data, i, origin, lines)}: {col} {float(v[i])!r} is not plausible for "
-                f"{what} (allowed: finite, at most {bound:g} in absolute value). {_FIX}."
+                f"{what} (allowed: finite, at most {bound:g} in absolute value). {_fix(lines)}."
             )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,16 +78,13 @@ def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
             if row and not (len(row) == 1 and not row[0].strip())]
 
 
-def parse_observation_csv(
-    text: str,
-    origin: str,
-    date_column: str | None = None,
-    columns: tuple[str, ...] | None = None,
-    date_format: str = "%Y-%m-%d",
-    allow_empty: bool = False,
-) -> pd.DataFrame:
-    """Parse a dated CSV into a float frame indexed by date (see :func:`parse_with_lines`)."""
-    return parse_with_lines(text, origin, date_column, columns, date_format, allow_empty)[0]
+def parse_observation_csv(text: str, origin: str, **layout: Any) -> pd.DataFrame:
+    """Parse a dated CSV into a float frame indexed by date.
+
+    ``layout`` takes the keywords of :func:`parse_with_lines` (``date_column``,
+    ``columns``, ``date_format``, ``allow_empty``); this returns only its frame.
+    """
+    return parse_with_lines(text, origin, **layout)[0]
 
 
 def parse_with_lines(

@@ -247,3 +247,26 @@ def test_dates_outside_the_supported_range(make_snapshot: MakeSnapshot, day: str
     path.write_text(path.read_text() + f"{day},2.0\n")
     with pytest.raises(DataFormatError, match=f"line 32: date '{day}' is outside 1800-01-01"):
         load(root, "DGS10")
+
+
+def test_downloaded_data_is_checked_before_it_is_cached(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from backtest.data.providers.base import Fetched
+
+    monkeypatch.delenv("QTBT_DATA_DIR", raising=False)
+    bad = prices()
+    bad.iloc[4, bad.columns.get_loc("Adj Close")] = 1e308
+
+    class Fake:
+        name = "yahoo"
+
+        def fetch(self, spec: object) -> Fetched:
+            return Fetched(bad, "yfinance", "yfinance:SPY", "x", "t")
+
+    store = DataStore(cache_dir=tmp_path, providers={"yahoo": Fake()})
+    with pytest.raises(DataFormatError) as err:
+        store.load("SPY")
+    msg = str(err.value)
+    assert msg.startswith(f"yfinance:SPY, row dated {DAYS[4]:%Y-%m-%d}: Adj Close 1e+308")
+    assert "--refresh" in msg and "delete that line" not in msg
+    assert not store.cache.has(get_spec("SPY"))

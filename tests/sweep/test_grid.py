@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from backtest.exceptions import ParameterError
@@ -113,3 +115,16 @@ def test_grid_limit_is_inclusive_and_adjustable() -> None:
 def test_every_value_is_validated_before_any_configuration_is_built() -> None:
     with pytest.raises(ParameterError, match="out of range"):
         expand_grid(VT, {"qt_tilt": (0.2, 5.0), "qe_tilt": (0.0,)})
+
+
+def test_cli_refuses_the_huge_grid_before_reading_data(
+        tmp_path: Path, snapshot_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from backtest.cli import main
+    values = ",".join(str(round(-1 + 2 * i / 4999, 6)) for i in range(5000))
+    code = main(["sweep", "value_tilt", "--grid", f"qt_tilt={values}", "--grid",
+                 f"qe_tilt={values}", "--grid", f"end_of_qt_tilt={values}",
+                 "--data-dir", str(snapshot_dir), "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith("error: The grid spans 125,000,000,000 configurations")
+    assert not any(tmp_path.iterdir())  # nothing written
