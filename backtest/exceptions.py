@@ -12,6 +12,7 @@ __all__ = [
     "ChecksumMismatchWarning",
     "ConfigError",
     "DataFormatError",
+    "DataGapWarning",
     "EmptyRangeError",
     "NetworkError",
     "ParameterError",
@@ -21,6 +22,7 @@ __all__ = [
     "StaleCacheWarning",
     "StaleSeriesWarning",
     "UnknownSeriesError",
+    "UnverifiedDataWarning",
     "WriteError",
 ]
 
@@ -82,3 +84,11 @@ class ChecksumMismatchWarning(QtbtWarning):
 
 class StaleSeriesWarning(QtbtWarning):
     """A series ends before the requested range does; values were carried forward."""
+
+
+class DataGapWarning(QtbtWarning):
+    """A series has a gap between observations longer than its frequency allows."""
+
+
+class UnverifiedDataWarning(QtbtWarning):
+    """A snapshot file was read that no manifest entry could verify."""

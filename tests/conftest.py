@@ -84,6 +84,27 @@ def make_snapshot(tmp_path: Path) -> MakeSnapshot:
                 frame.to_csv(folder / f"{sid}.csv")
             else:
                 raise ValueError(f"make_snapshot does not write {spec.source} series")
+            write_manifest(root / spec.source)
         return root
 
     return make
+
+
+def write_manifest(folder: Path) -> Path:
+    """A ``manifest.json`` for every CSV of ``folder`` (sha256, rows, first, last), like the
+    real snapshot's; make_snapshot writes one so synthetic files are verified too."""
+    import hashlib
+    import json
+
+    entries = {}
+    for path in sorted(folder.glob("*.csv")):
+        lines = [x for x in path.read_text().splitlines()[1:] if x.strip()]
+        entries[path.stem] = {
+            "first": lines[0].split(",")[0] if lines else None,
+            "last": lines[-1].split(",")[0] if lines else None,
+            "rows": len(lines),
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        }
+    target = folder / "manifest.json"
+    target.write_text(json.dumps(entries, indent=2))
+    return target

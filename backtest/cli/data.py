@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Annotated, Literal
 
 import typer
@@ -18,7 +19,7 @@ from backtest.cli.common import (
 from backtest.data.calendar import parse_date
 from backtest.data.catalog import get_spec, parse_series_ref
 from backtest.data.inventory import inventory, show_series, verify_cache, verify_snapshot
-from backtest.exceptions import ParameterError, QtbtError
+from backtest.exceptions import ParameterError, QtbtError, QtbtWarning, StaleCacheWarning
 
 data_app = typer.Typer(help="Inspect, download and verify data series.", no_args_is_help=True)
 
@@ -59,10 +60,21 @@ def pull_cmd(
     failures = 0
     for spec in specs:
         try:
-            got = store.load(spec)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", QtbtWarning)
+                got = store.load(spec)
         except QtbtError as exc:
             failures += 1
             typer.echo(f"error: {exc}", err=True)
+            continue
+        stale = [w for w in caught if issubclass(w.category, StaleCacheWarning)]
+        for w in caught:
+            if w not in stale:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if stale:  # --refresh (or a first pull) that fell back to the old copy pulled nothing
+            failures += 1
+            typer.echo(f"error: {stale[0].message} Nothing was pulled; the cached copy is kept.",
+                       err=True)
             continue
         d = got.data
         typer.echo(
@@ -110,10 +122,16 @@ def verify_cmd(
     store = make_store(data_dir, cache_dir, offline=True)
     table = verify_snapshot(store.snapshot) if store.snapshot is not None else verify_cache(store)
     echo_frame(table, fmt, index=False)
-    bad = table[table["status"] != "ok"]
+    unverified = table["status"].str.startswith("unverified")
+    bad = table[(table["status"] != "ok") & ~unverified]
     where = str(store.snapshot.root) if store.snapshot is not None else str(store.cache.root)
-    typer.echo(f"{len(table) - len(bad)} ok, {len(bad)} failed ({where})", err=True)
-    if len(bad):
+    n_ok = len(table) - len(bad) - int(unverified.sum())
+    typer.echo(f"{n_ok} ok, {len(bad)} failed, {int(unverified.sum())} unverified ({where})",
+               err=True)
+    for _, row in table[unverified].iterrows():
+        typer.echo(f"unverified: {row['folder']}/{row['file']}.csv "
+                   f"({row['status'].removeprefix('unverified: ')})", err=True)
+    if len(bad) or unverified.any():
         raise typer.Exit(code=1)
 
 

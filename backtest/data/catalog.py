@@ -49,6 +49,11 @@ class ReleaseRule:
         and quarterly observations on the period's first day).
     business_days : bool
         Count ``lag`` in Fed business days rather than calendar days.
+    calendar : {"federal", "reserve_banks"}
+        Whose holidays the business days skip: federal agencies and the Board
+        of Governors (closed the Friday before a Saturday holiday), or the
+        Federal Reserve Banks (open that Friday), see
+        :func:`backtest.data.calendar.fed_holidays`.
     note : str
         The publication practice this rule encodes, for documentation.
     """
@@ -57,6 +62,7 @@ class ReleaseRule:
     timing: Timing = "before_close"
     anchor: Anchor = "observation"
     business_days: bool = False
+    calendar: Literal["federal", "reserve_banks"] = "federal"
     note: str = ""
 
     def describe(self) -> str:
@@ -134,6 +140,13 @@ NEXT_MORNING = ReleaseRule(
     lag=1,
     business_days=True,
     note="published the next Fed business day around 08:00-09:00 ET",
+)
+NY_FED_NEXT_MORNING = ReleaseRule(
+    lag=1,
+    business_days=True,
+    calendar="reserve_banks",
+    note="New York Fed rate, published the next Reserve Bank business day around 08:00-09:00 "
+    "ET (the Reserve Banks are open on the Friday before a Saturday holiday)",
 )
 POLICY = ReleaseRule(note="administered rate, announced before it takes effect")
 RRP = ReleaseRule(note="ON RRP results published ~13:15 ET the same day")
@@ -230,9 +243,11 @@ _ENTRIES: list[SeriesSpec] = [
     _fred("T10YIE", "10-year breakeven inflation", "daily", "percent", AT_CLOSE),
     _fred("T5YIFR", "5-year, 5-year forward inflation expectation", "daily", "percent", AT_CLOSE),
     _fred("DFII10", "10-year TIPS (real) yield", "daily", "percent", AT_CLOSE),
-    _fred("SOFR", "Secured overnight financing rate", "daily", "percent", NEXT_MORNING),
-    _fred("EFFR", "Effective federal funds rate", "daily", "percent", NEXT_MORNING),
-    _fred("DFF", "Federal funds effective rate (7-day)", "daily", "percent", NEXT_MORNING),
+    _fred("SOFR", "Secured overnight financing rate", "daily", "percent",
+          NY_FED_NEXT_MORNING),
+    _fred("EFFR", "Effective federal funds rate", "daily", "percent", NY_FED_NEXT_MORNING),
+    _fred("DFF", "Federal funds effective rate (7-day)", "daily", "percent",
+          NY_FED_NEXT_MORNING),
     _fred("IORB", "Interest on reserve balances (from 2021-07-29)", "daily", "percent", POLICY),
     _fred("IOER", "Interest on excess reserves (to 2021-07-28)", "daily", "percent", POLICY),
     _fred("DFEDTARU", "Fed funds target range, upper", "daily", "percent", POLICY),

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 
 from backtest._typing import AsOf, DateLike
+from backtest.data.calendar import parse_date
 from backtest.data.catalog import CATALOG, parse_series_ref
 from backtest.data.panel import build_panel, known_observations
-from backtest.data.providers.snapshot import SnapshotProvider, file_sha256
+from backtest.data.providers.snapshot import (
+    SnapshotProvider,
+    entry_mismatches,
+    file_sha256,
+    read_manifest,
+)
 from backtest.data.store import DataStore
 from backtest.exceptions import CacheCorruptError, EmptyRangeError, QtbtError
 
-__all__ = ["inventory", "show_series", "verify_cache", "verify_snapshot"]
+__all__ = ["csv_extent", "inventory", "show_series", "verify_cache", "verify_snapshot"]
 
 _LIST_COLUMNS = ["id", "source", "frequency", "units", "first", "last", "rows", "days_since_last"]
 
@@ -59,6 +66,9 @@ def show_series(
     close knew it. Derived series are shown on every session of the panel.
     """
     spec, field = parse_series_ref(ref)
+    for name, value in (("start", start), ("end", end)):
+        if value is not None:
+            parse_date(value, name)
     if spec.source == "derived":
         frame = build_panel([ref], start=start, end=end, asof=asof, store=store,
                             on_stale="ignore")
@@ -68,8 +78,8 @@ def show_series(
         s = data[field or spec.id].dropna().rename(ref)
     else:
         s = known_observations(ref, store, asof="release").rename(ref)
-    lo = pd.Timestamp(start) if start is not None else None
-    hi = pd.Timestamp(end) if end is not None else None
+    lo = parse_date(start, "start") if start is not None else None
+    hi = parse_date(end, "end") if end is not None else None
     if lo is not None and hi is not None and lo > hi:
         raise EmptyRangeError(f"start {lo.date()} is after end {hi.date()}; swap them.")
     if lo is not None:
@@ -88,23 +98,72 @@ def show_series(
 
 
 def verify_snapshot(snapshot: SnapshotProvider) -> pd.DataFrame:
-    """Compare every file named in the snapshot manifests with its recorded sha256 and rows."""
+    """Check every CSV file and every manifest entry of the snapshot.
+
+    Each file gets one status: ``ok`` (sha256 and, where the entry records
+    them, rows, first and last date agree), ``mismatch: ...`` (naming what
+    differs), ``missing`` (an entry without its file) or ``unverified: ...``
+    (no manifest.json in its folder, no entry, or an entry without sha256).
+    Nothing is skipped.
+
+    Raises
+    ------
+    DataFormatError
+        A manifest that is not valid JSON (naming the file and line).
+    EmptyRangeError
+        No CSV file and no manifest at all.
+    """
     rows = []
-    for folder, entries in snapshot.manifest().items():
-        for name, meta in sorted(entries.items()):
-            path = snapshot.root / folder / f"{name}.csv"
-            if not path.is_file():
-                rows.append([folder, name, "missing", "", str(meta.get("sha256", ""))[:12]])
-                continue
-            digest = file_sha256(path)
-            status = "ok" if digest == meta.get("sha256") else "checksum mismatch"
-            rows.append([folder, name, status, digest[:12], str(meta.get("sha256", ""))[:12]])
+    for folder in ("fred", "yahoo", "french"):
+        base = snapshot.root / folder
+        mpath = base / "manifest.json"
+        entries = read_manifest(mpath) if mpath.is_file() else None
+        files = {p.stem: p for p in sorted(base.glob("*.csv"))}
+        names = {str(k).removesuffix(".csv") for k in (entries or {})} | set(files)
+        for name in sorted(names):
+            path = files.get(name, base / f"{name}.csv")
+            rows.append([folder, name, *_verify_file(path, entries, mpath)])
     if not rows:
         raise EmptyRangeError(
-            f"No manifest.json found under {snapshot.root}/fred, /yahoo or /french; nothing to "
-            "verify. Is --data-dir the snapshot's top folder?"
+            f"No CSV file or manifest.json under {snapshot.root}/fred, /yahoo or /french; "
+            "nothing to verify. Is --data-dir the snapshot's top folder?"
         )
     return pd.DataFrame(rows, columns=["folder", "file", "status", "sha256", "expected"])
+
+
+def _verify_file(path: Path, entries: dict[str, dict[str, object]] | None,
+                 mpath: Path) -> list[str]:
+    """``[status, sha256, expected sha256]`` of one snapshot file."""
+    if entries is None:
+        digest = file_sha256(path)[:12]
+        return [f"unverified: no {mpath.name} in {mpath.parent.name}/", digest, ""]
+    entry = entries.get(path.stem, entries.get(path.name))
+    if not path.is_file():
+        want = str(entry.get("sha256", "")) if isinstance(entry, dict) else ""
+        return ["missing", "", want[:12]]
+    digest = file_sha256(path)
+    if entry is None:
+        return [f"unverified: no entry in {mpath.parent.name}/{mpath.name}", digest[:12], ""]
+    if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+        return ["unverified: entry has no sha256", digest[:12], ""]
+    found: dict[str, object] = {"sha256": digest}
+    if {"rows", "first", "last"} & set(entry):
+        found.update(csv_extent(path))
+    diffs = entry_mismatches(entry, found)
+    status = "ok" if not diffs else "mismatch: " + "; ".join(diffs)
+    if diffs and diffs[0].startswith("sha256"):
+        status = "checksum mismatch" + (f" ({'; '.join(diffs[1:])})" if diffs[1:] else "")
+    return [status, digest[:12], str(entry["sha256"])[:12]]
+
+
+def csv_extent(path: Path) -> dict[str, object]:
+    """Data rows and the first and last date field of a CSV file, as its text has them."""
+    try:
+        lines = [x for x in path.read_text(encoding="utf-8-sig").splitlines()[1:] if x.strip()]
+    except UnicodeDecodeError:
+        return {"rows": "unreadable", "first": "", "last": ""}
+    return {"rows": len(lines), "first": lines[0].split(",")[0].strip() if lines else "",
+            "last": lines[-1].split(",")[0].strip() if lines else ""}
 
 
 def verify_cache(store: DataStore) -> pd.DataFrame:

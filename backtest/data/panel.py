@@ -9,17 +9,18 @@ re-implements them.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from backtest._typing import AsOf, DateLike
-from backtest.data.calendar import next_session_on_or_after, sessions_between
+from backtest.data.calendar import next_session_on_or_after, parse_date, sessions_between
 from backtest.data.catalog import SeriesSpec, get_spec, parse_series_ref
 from backtest.data.derived import DERIVED, SAME_DATE, SPLICES
 from backtest.data.release import known_sessions
-from backtest.data.store import DataStore
+from backtest.data.store import DataStore, as_store
 from backtest.exceptions import EmptyRangeError, ParameterError, StaleSeriesWarning
 
 __all__ = ["build_panel", "column_name", "known_observations", "last_known_session",
@@ -156,7 +157,7 @@ def build_panel(
     start: DateLike | None = None,
     end: DateLike | None = None,
     asof: AsOf = "release",
-    store: DataStore | None = None,
+    store: DataStore | str | Path | None = None,
     on_stale: str = "warn",
 ) -> pd.DataFrame:
     """Build a point-in-time panel of any series over any range.
@@ -167,12 +168,14 @@ def build_panel(
         Series references: ``WALCL``, ``SPY`` (adjusted close), ``SPY.Close``,
         ``FF3_DAILY.HML``, derived ids such as ``NETLIQ``.
     start, end : date-like, optional
-        Inclusive bounds. Default: from the first session any series is
+        Inclusive bounds: ``YYYY-MM-DD`` strings, ``datetime.date`` or
+        ``pd.Timestamp`` (numbers are refused). Default: from the first session any series is
         known to the last session at which any series has news.
     asof : {"release", "observation"}
         ``release`` (default) lags every series by its release rule.
-    store : DataStore, optional
-        Data source; default ``DataStore()`` (``$QTBT_DATA_DIR`` or cache/network).
+    store : DataStore or path, optional
+        Data source; a path is a snapshot folder; default ``DataStore()``
+        (``$QTBT_DATA_DIR`` or cache/network).
     on_stale : {"warn", "raise", "ignore"}
         What to do when a series' last observation is known well before
         ``end``: its last value is carried forward, and this says so.
@@ -192,14 +195,12 @@ def build_panel(
     """
     if on_stale not in ("warn", "raise", "ignore"):
         raise ParameterError(f"on_stale must be 'warn', 'raise' or 'ignore', got {on_stale!r}.")
-    if not series:
-        raise ParameterError("build_panel needs at least one series id, got none.")
-    store = store if store is not None else DataStore()
-    refs = list(dict.fromkeys(series))
+    refs = _check_refs(series)
+    lo = parse_date(start, "start") if start is not None else None
+    hi = parse_date(end, "end") if end is not None else None
+    store = as_store(store)
     for r in refs:
         parse_series_ref(r)  # fail fast on unknown ids, before any loading
-    lo = pd.Timestamp(start) if start is not None else None
-    hi = pd.Timestamp(end) if end is not None else None
     if lo is not None and hi is not None and lo > hi:
         raise EmptyRangeError(f"start {lo.date()} is after end {hi.date()}; swap them.")
     if hi is None:
@@ -230,6 +231,30 @@ def build_panel(
     if on_stale != "ignore":
         _check_stale(refs, frame.index[-1], store, asof, on_stale)
     return frame
+
+
+def _check_refs(series: object) -> list[str]:
+    """``series`` as a list of unique references; a teaching error for anything else."""
+    if isinstance(series, str):
+        raise ParameterError(
+            f"series must be a list of series ids, got the string {series!r}; pass "
+            f"[{series!r}] (a bare string would be read letter by letter)."
+        )
+    if not isinstance(series, Iterable) or isinstance(series, (bytes, Mapping)):
+        raise ParameterError(
+            f"series must be a list of series ids such as ['WALCL', 'SPY'], got "
+            f"{type(series).__name__} {series!r}."
+        )
+    refs = list(series)
+    if not refs:
+        raise ParameterError("build_panel needs at least one series id, got none.")
+    wrong = [r for r in refs if not isinstance(r, str) or not r.strip()]
+    if wrong:
+        raise ParameterError(
+            f"series ids must be non-empty strings such as 'WALCL' or 'SPY.Close', got "
+            f"{wrong[0]!r} ({type(wrong[0]).__name__}) in {refs!r}."
+        )
+    return list(dict.fromkeys(refs))
 
 
 def _check_stale(

@@ -13,16 +13,29 @@ def resolve_data_dir(data_dir: str | Path | None = None) -> Path | None:
 
     Raises
     ------
-    FileNotFoundError
-        If a directory is named but does not exist.
+    SeriesNotAvailableError
+        If a directory is named but does not exist, or is a file.
     """
     value = data_dir if data_dir not in (None, "") else os.environ.get("QTBT_DATA_DIR") or None
     if value is None:
         return None
-    path = Path(value).expanduser()
-    if not path.is_dir():
-        from backtest.exceptions import SeriesNotAvailableError
+    if not isinstance(value, (str, os.PathLike)):
+        from backtest.exceptions import ParameterError
 
+        raise ParameterError(
+            f"data_dir must be a folder path (str or pathlib.Path), got "
+            f"{type(value).__name__} {value!r}."
+        )
+    path = Path(value).expanduser()
+    from backtest.exceptions import SeriesNotAvailableError
+
+    if path.exists() and not path.is_dir():
+        raise SeriesNotAvailableError(
+            f"Data directory {str(path)!r} is a file, not a folder. Pass --data-dir (or set "
+            "QTBT_DATA_DIR) to the snapshot's top folder (the one holding fred/, yahoo/ and "
+            "french/)."
+        )
+    if not path.is_dir():
         raise SeriesNotAvailableError(
             f"Data directory {str(path)!r} does not exist. Pass --data-dir (or set "
             "QTBT_DATA_DIR) to a folder laid out like shared/data, or unset it to download."

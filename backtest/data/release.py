@@ -45,9 +45,9 @@ def known_sessions(dates: pd.DatetimeIndex, spec: SeriesSpec) -> pd.DatetimeInde
     rule: ReleaseRule = spec.release
     anchor = period_end(dates, spec.frequency) if rule.anchor == "period_end" else dates
     if rule.business_days:
-        pub = fed_business_offset(anchor, rule.lag)
+        pub = fed_business_offset(anchor, rule.lag, rule.calendar)
     else:
-        pub = fed_business_offset(anchor + pd.Timedelta(days=rule.lag), 0)
+        pub = fed_business_offset(anchor + pd.Timedelta(days=rule.lag), 0, rule.calendar)
         if rule.lag == 0:
             # same-day market data: the observation day itself, even if the Fed is closed
             pub = pd.DatetimeIndex(anchor)

@@ -11,17 +11,19 @@ import pandas as pd
 
 from backtest.data.cache import SeriesCache
 from backtest.data.catalog import SeriesSpec, get_spec
+from backtest.data.checks import check_series
 from backtest.data.paths import resolve_cache_dir, resolve_data_dir
 from backtest.data.providers.base import Fetched, Provider
 from backtest.data.providers.snapshot import SnapshotProvider
 from backtest.exceptions import (
     CacheCorruptError,
     NetworkError,
+    ParameterError,
     SeriesNotAvailableError,
     StaleCacheWarning,
 )
 
-__all__ = ["DataStore", "default_providers"]
+__all__ = ["DataStore", "as_store", "default_providers"]
 
 
 def default_providers(timeout: float = 15.0, retries: int = 3) -> dict[str, Provider]:
@@ -167,6 +169,7 @@ class DataStore:
             )
         try:
             fetched = self.providers[spec.source].fetch(spec)
+            check_series(spec, fetched.data, fetched.origin)
         except NetworkError as exc:
             if cached:
                 try:
@@ -198,3 +201,23 @@ class DataStore:
             elif self.cache.has(spec):
                 out.append(spec)
         return out
+
+
+def as_store(store: DataStore | str | Path | None) -> DataStore:
+    """``store`` as a DataStore: None is the default store, a path a snapshot folder.
+
+    Raises
+    ------
+    ParameterError
+        For anything else (naming the type and what is accepted).
+    """
+    if store is None:
+        return DataStore()
+    if isinstance(store, DataStore):
+        return store
+    if isinstance(store, (str, Path)):
+        return DataStore(data_dir=store)
+    raise ParameterError(
+        f"store must be a DataStore, a snapshot folder path or None, got "
+        f"{type(store).__name__} {store!r}; e.g. DataStore('/path/to/data')."
+    )

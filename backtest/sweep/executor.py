@@ -10,22 +10,30 @@ gives results identical to a local one.
 * :class:`DaskExecutor` — ``distributed.Client`` on a scheduler address, or
   on a :class:`distributed.LocalCluster` it starts (and stops) itself. The
   shared inputs are scattered once to every worker.
+
+Both show a progress bar with an ETA on stderr (:class:`ChunkProgress`) when
+the work outlasts :data:`PROGRESS_AFTER` seconds and stderr is a terminal;
+``QTBT_PROGRESS=1`` forces it on (e.g. in logs), ``QTBT_PROGRESS=0`` off.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from backtest.exceptions import ParameterError, QtbtError
 
 __all__ = [
     "DEFAULT_MAX_MEMORY",
+    "PROGRESS_AFTER",
     "ChunkPlan",
+    "ChunkProgress",
     "DaskExecutor",
     "Executor",
     "LocalExecutor",
@@ -38,6 +46,7 @@ __all__ = [
 
 DEFAULT_MAX_MEMORY = 2 * 1024**3  # bytes of working set per process
 MAX_CHUNK = 2000  # configurations per chunk, so progress and load balance stay fine-grained
+PROGRESS_AFTER = 2.0  # seconds of work before a progress bar appears
 _UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2, "g": 1000**3,
           "gb": 1000**3, "t": 1000**4, "tb": 1000**4, "kib": 1024, "mib": 1024**2,
           "gib": 1024**3, "tib": 1024**4}
@@ -158,6 +167,94 @@ def plan_chunks(n_variants: int, per_variant: int, kept_per_variant: int,
     return ChunkPlan(chunks, per_variant, kept, kept + min(size, n_variants) * per_variant)
 
 
+class ChunkProgress:
+    """A progress bar with an ETA over chunks, on stderr, only for long work.
+
+    The bar appears once ``after`` seconds have passed with chunks still to
+    run, so short sweeps print nothing. It is drawn by ``rich`` and removed
+    when done.
+
+    Parameters
+    ----------
+    total : int
+        Chunks to run.
+    enabled : bool, optional
+        Show the bar at all; default: ``$QTBT_PROGRESS`` (``1``/``0``) if
+        set, else whether ``stream`` is a terminal.
+    after : float
+        Seconds before the bar appears (:data:`PROGRESS_AFTER`).
+    stream : file, optional
+        Where to draw (default ``sys.stderr``).
+    label : str
+        What is counted, shown before the bar.
+    """
+
+    def __init__(self, total: int, enabled: bool | None = None, after: float = PROGRESS_AFTER,
+                 stream: IO[str] | None = None, label: str = "chunks") -> None:
+        self.total = int(total)
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = _progress_wanted(self.stream) if enabled is None else bool(enabled)
+        self.after = float(after)
+        self.label = label
+        self.done = 0
+        self.shown = False
+        self._t0 = time.monotonic()
+        self._bar: Any = None
+        self._task: Any = None
+
+    def advance(self, n: int = 1) -> None:
+        """Count ``n`` finished chunks; start the bar once the work is long enough."""
+        self.done += n
+        if self._bar is None and self.enabled and self.done < self.total \
+                and time.monotonic() - self._t0 >= self.after:
+            self._start()
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done)
+
+    def _start(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        console = Console(file=self.stream, force_terminal=True)
+        self._bar = Progress(TextColumn(f"{self.label}"), BarColumn(), MofNCompleteColumn(),
+                             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                             console=console, transient=True)
+        self._task = self._bar.add_task(self.label, total=self.total, completed=self.done)
+        self._bar.start()
+        self.shown = True
+
+    def close(self) -> None:
+        """Remove the bar (if it was shown)."""
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done)
+            self._bar.stop()
+            self._bar = None
+
+    def __enter__(self) -> ChunkProgress:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def _progress_wanted(stream: IO[str]) -> bool:
+    env = os.environ.get("QTBT_PROGRESS", "").strip().lower()
+    if env in ("1", "true", "yes", "always"):
+        return True
+    if env in ("0", "false", "no", "never"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty()) if callable(isatty) else False
+
+
 class Executor(Protocol):
     """Maps ``fn(shared, item)`` over items and returns the results in order."""
 
@@ -170,14 +267,32 @@ class Executor(Protocol):
 
 
 class LocalExecutor:
-    """Run every chunk in this process, one after another."""
+    """Run every chunk in this process, one after another.
+
+    Parameters
+    ----------
+    progress : bool, optional
+        Progress bar (see :class:`ChunkProgress`); default: automatic.
+    progress_after : float
+        Seconds before the bar appears.
+    """
 
     n_workers = 1
+
+    def __init__(self, progress: bool | None = None,
+                 progress_after: float = PROGRESS_AFTER) -> None:
+        self.progress = progress
+        self.progress_after = progress_after
 
     def map(self, fn: Callable[[Any, Any], Any], shared: Any,
             items: Sequence[Any]) -> list[Any]:
         """``[fn(shared, item) for item in items]``."""
-        return [fn(shared, item) for item in items]
+        out = []
+        with ChunkProgress(len(items), self.progress, self.progress_after) as bar:
+            for item in items:
+                out.append(fn(shared, item))
+                bar.advance()
+        return out
 
     def __enter__(self) -> LocalExecutor:
         return self
@@ -200,6 +315,8 @@ class DaskExecutor:
         Seconds to wait for the scheduler before giving up.
     n_workers : int, optional
         Workers of the local cluster (default: CPU count).
+    progress : bool, optional
+        Progress bar (see :class:`ChunkProgress`); default: automatic.
 
     Use as a context manager::
 
@@ -208,8 +325,9 @@ class DaskExecutor:
     """
 
     def __init__(self, scheduler: str | None = None, timeout: float = 10.0,
-                 n_workers: int | None = None) -> None:
+                 n_workers: int | None = None, progress: bool | None = None) -> None:
         self.scheduler = scheduler
+        self.progress = progress
         self.timeout = float(timeout)
         self.n_workers = int(n_workers or os.cpu_count() or 1)
         self._client: Any = None
@@ -256,8 +374,13 @@ class DaskExecutor:
             raise QtbtError("DaskExecutor.map needs an open executor: use `with DaskExecutor()`.")
         if not items:
             return []
+        from distributed import as_completed
+
         remote = self._client.scatter(shared, broadcast=True)
         futures = self._client.map(fn, [remote] * len(items), list(items), pure=False)
+        with ChunkProgress(len(futures), self.progress) as bar:
+            for _ in as_completed(futures):
+                bar.advance()
         return list(self._client.gather(futures))
 
 

@@ -14,16 +14,22 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, overload
+
+import numpy as np
 
 from backtest.data.catalog import suggest
 from backtest.exceptions import ParameterError
 from backtest.strategy import StrategySpec
 
-__all__ = ["Grid", "default_grid", "expand_grid", "format_params", "grid_size", "parse_grid"]
+__all__ = ["MAX_CONFIGURATIONS", "Grid", "GridConfigs", "check_grid_size", "default_grid",
+           "expand_grid", "format_params", "grid_size", "parse_grid"]
 
 Grid = dict[str, tuple[Any, ...]]
+
+MAX_CONFIGURATIONS = 1_000_000
+"""Most configurations one sweep may span; larger grids are refused before expansion."""
 
 
 def default_grid(spec: StrategySpec) -> Grid:
@@ -85,13 +91,97 @@ def _literal(text: str) -> Any:
 
 
 def grid_size(grid: Mapping[str, Sequence[Any]]) -> int:
-    """Number of configurations the grid spans."""
+    """Number of configurations the grid spans (from the value counts; nothing is built)."""
     return math.prod(len(v) for v in grid.values()) if grid else 1
 
 
+class GridConfigs(Sequence[dict[str, Any]]):
+    """The configurations of a grid, built one at a time when asked for.
+
+    A read-only sequence: ``len``, ``configs[i]`` (negative too), slices
+    (a list of dicts) and iteration. Position ``i`` is the mixed-radix
+    number whose digits index each parameter's values, the first parameter
+    (in declaration order) varying slowest, as :func:`itertools.product`.
+
+    Parameters
+    ----------
+    base : dict
+        Validated parameters shared by every configuration (defaults and
+        fixed values).
+    values : dict
+        Varying parameter -> its validated values, in declaration order.
+    """
+
+    def __init__(self, base: Mapping[str, Any], values: Mapping[str, Sequence[Any]]) -> None:
+        self._base = dict(base)
+        self._names = list(values)
+        self._values = [tuple(values[n]) for n in self._names]
+        self._len = math.prod(len(v) for v in self._values)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def _build(self, combo: Sequence[Any]) -> dict[str, Any]:
+        out = dict(self._base)
+        out.update(zip(self._names, combo, strict=True))
+        return out
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._len))]
+        if not isinstance(index, (int, np.integer)) or isinstance(index, bool):
+            raise TypeError(f"grid positions are integers, got {type(index).__name__}")
+        i = int(index) + self._len if index < 0 else int(index)
+        if not 0 <= i < self._len:
+            raise IndexError(f"configuration {index} is out of range (the grid has {self._len})")
+        combo = []
+        for vals in reversed(self._values):
+            i, digit = divmod(i, len(vals))
+            combo.append(vals[digit])
+        return self._build(combo[::-1])
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for combo in itertools.product(*self._values):
+            yield self._build(combo)
+
+    def __repr__(self) -> str:
+        sizes = " x ".join(f"{len(v)} {n}" for n, v in zip(self._names, self._values,
+                                                             strict=True))
+        return f"GridConfigs({self._len:,} configurations: {sizes or 'no varying parameter'})"
+
+
+def check_grid_size(grid: Mapping[str, Sequence[Any]],
+                    limit: int = MAX_CONFIGURATIONS) -> int:
+    """The grid's size, or a ParameterError with the estimate and the fix when over ``limit``.
+
+    Computed from the value counts alone, so a grid of 1e11 configurations is
+    refused without building any of them.
+    """
+    size = grid_size(grid)
+    if size > limit:
+        counts = " x ".join(f"{len(v):,} {n}" for n, v in grid.items())
+        raise ParameterError(
+            f"The grid spans {size:,} configurations ({counts}), over the limit of "
+            f"{limit:,}. Sweep fewer values per parameter (e.g. 10-50 each), or split the "
+            "grid into several sweeps with fixed --param values."
+        )
+    return size
+
+
 def expand_grid(spec: StrategySpec, grid: Mapping[str, Sequence[Any]],
-                fixed: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+                fixed: Mapping[str, Any] | None = None, *,
+                limit: int = MAX_CONFIGURATIONS) -> GridConfigs:
     """All configurations of ``grid``, validated, in a deterministic order.
+
+    The size is checked before anything is built, and the configurations
+    are built on demand (see :class:`GridConfigs`); every value is validated
+    here, once.
 
     Parameters
     ----------
@@ -102,12 +192,21 @@ def expand_grid(spec: StrategySpec, grid: Mapping[str, Sequence[Any]],
         default values.
     fixed : mapping, optional
         Non-default values of parameters that do not vary.
+    limit : int
+        Most configurations allowed (default :data:`MAX_CONFIGURATIONS`,
+        one million).
 
     Returns
     -------
-    list of dict
-        Complete parameter dicts (defaults filled in), the first grid
-        parameter (in declaration order) varying slowest.
+    GridConfigs
+        A read-only sequence of complete parameter dicts (defaults filled
+        in), the first grid parameter (in declaration order) varying slowest.
+
+    Raises
+    ------
+    ParameterError
+        A parameter both fixed and swept, an unknown parameter, an empty or
+        invalid value list, or a grid over ``limit`` configurations.
     """
     fixed = dict(fixed or {})
     clash = sorted(set(fixed) & set(grid))
@@ -120,8 +219,10 @@ def expand_grid(spec: StrategySpec, grid: Mapping[str, Sequence[Any]],
     for name in order:
         if not grid[name]:
             raise ParameterError(f"--grid {name} has no values.")
-    return [spec.resolve({**fixed, **dict(zip(order, combo, strict=True))})
-            for combo in itertools.product(*(grid[n] for n in order))]
+    check_grid_size({n: grid[n] for n in order}, limit)
+    base = spec.resolve(fixed)
+    values = {n: tuple(spec.resolve({**fixed, n: v})[n] for v in grid[n]) for n in order}
+    return GridConfigs(base, values)
 
 
 def format_params(params: Mapping[str, Any], keys: Sequence[str] | None = None) -> str:

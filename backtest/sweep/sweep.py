@@ -210,7 +210,7 @@ class SweepResult:
 
     config: RunConfig
     grid: Grid
-    params: list[dict[str, Any]]
+    params: Sequence[dict[str, Any]]
     engine: EngineConfig
     sessions: pd.DatetimeIndex
     labels: pd.Series

@@ -140,3 +140,151 @@ def test_refresh_with_offline_and_bad_dates(snapshot_dir: Path,
     code, _, err = run(["data", "show", "WALCL", "--start", "2020-02-30", "--data-dir",
                         str(snapshot_dir)], capsys)
     assert code == 2 and "--start '2020-02-30' is not a date; use YYYY-MM-DD" in err
+
+
+def _days(n: int = 30) -> pd.DatetimeIndex:
+    return pd.bdate_range("2018-05-01", periods=n)
+
+
+@pytest.mark.parametrize("cmd", [["data", "show", "DGS10"], ["data", "list"],
+                                 ["run", "dollar", "--start", "2018-05-01"]])
+def test_header_only_csv_is_a_clear_error(make_snapshot: MakeSnapshot,
+                                          capsys: pytest.CaptureFixture[str],
+                                          cmd: list[str]) -> None:
+    from tests.conftest import write_manifest
+
+    root = make_snapshot({"DGS10": pd.Series(1.0, index=_days()),
+                          "UUP": pd.Series(25.0, index=_days())})
+    target = root / ("yahoo/UUP.csv" if cmd[0] == "run" else "fred/DGS10.csv")
+    target.write_text(target.read_text().splitlines()[0] + "\n")
+    write_manifest(target.parent)
+    code, _, err = run([*cmd, "--data-dir", str(root)], capsys)
+    assert code == 2, err
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert f"{target}: the file has a header" in err and "no data rows" in err
+    assert "IndexError" not in err and "Traceback" not in err
+
+
+def test_truncated_last_line_is_malformed(make_snapshot: MakeSnapshot,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_snapshot({"SPY": pd.Series(270.0, index=_days())})
+    path = root / "yahoo" / "SPY.csv"
+    path.write_text(path.read_text() + "2018-06-12,272.\n")
+    code, _, err = run(["data", "show", "SPY", "--data-dir", str(root)], capsys)
+    assert code == 2
+    assert f"{path}, line 32: 2 field(s) '2018-06-12,272.' where the header has 7" in err
+
+
+def test_show_empty_start_is_an_error(snapshot_dir: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    for value in ("", "now", "today", "2020-1-5", "nan"):
+        code, _, err = run(["data", "show", "WALCL", "--start", value, "--data-dir",
+                            str(snapshot_dir)], capsys)
+        assert code == 2 and f"--start {value!r} is not a date; use YYYY-MM-DD" in err
+        assert "no observations" not in err
+
+
+def test_effr_friday_before_saturday_holiday(snapshot_dir: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["data", "show", "EFFR", "--asof", "release", "--format", "csv",
+                        "--start", "2010-12-28", "--end", "2011-01-05", "--data-dir",
+                        str(snapshot_dir)], capsys)
+    assert code == 0
+    assert "2010-12-31,0.19\n2011-01-03,0.13\n" in out  # Thursday's and Friday's rates
+
+
+def test_verify_names_and_counts_unverified_files(make_snapshot: MakeSnapshot,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    root = make_snapshot({"DGS10": pd.Series(1.0, index=_days()),
+                          "WALCL": pd.Series(4e6, index=pd.date_range("2018-05-02", periods=8,
+                                                                      freq="7D")),
+                          "SPY": pd.Series(270.0, index=_days())})
+    code, _, err = run(["data", "verify", "--data-dir", str(root)], capsys)
+    assert code == 0 and "3 ok, 0 failed, 0 unverified" in err
+    m = json.loads((root / "fred" / "manifest.json").read_text())
+    del m["WALCL"]
+    m["DGS10"]["rows"] = 99
+    (root / "fred" / "manifest.json").write_text(json.dumps(m))
+    (root / "yahoo" / "manifest.json").unlink()
+    code, out, err = run(["data", "verify", "--data-dir", str(root), "--format", "csv"], capsys)
+    assert code == 1
+    assert "0 ok, 1 failed, 2 unverified" in err
+    assert "unverified: fred/WALCL.csv (no entry in fred/manifest.json)" in err
+    assert "unverified: yahoo/SPY.csv (no manifest.json in yahoo/)" in err
+    assert "fred,DGS10,mismatch: rows 30 != 99 in the manifest" in out
+    # a run still reads them, and says so
+    import warnings
+
+    from backtest.exceptions import UnverifiedDataWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", UnverifiedDataWarning)
+        code, _, err = run(["data", "show", "WALCL", "--data-dir", str(root)], capsys)
+    assert code == 0 and "WALCL.csv is not verified" in err
+
+
+class _Down:
+    name = "fred"
+
+    def fetch(self, spec: object) -> object:
+        from backtest.exceptions import NetworkError
+        raise NetworkError("FRED unreachable (test)")
+
+
+def test_pull_refresh_that_pulls_nothing_exits_2(tmp_path: Path, make_snapshot: MakeSnapshot,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from backtest.data.catalog import get_spec
+    from backtest.data.providers.base import Fetched
+    from backtest.data.store import DataStore
+
+    monkeypatch.delenv("QTBT_DATA_DIR", raising=False)
+    cache = tmp_path / "cache"
+    s = pd.Series(1.0, index=_days())
+    snap = DataStore(make_snapshot({"DGS10": s})).load("DGS10")
+    DataStore(cache_dir=cache).cache.write(get_spec("DGS10"),
+                                           Fetched(snap.data, "fred-csv", "x", "", "t"))
+    monkeypatch.setattr("backtest.data.store.default_providers",
+                        lambda **_: {"fred": _Down(), "yahoo": _Down(), "french": _Down()})
+    code, out, err = run(["data", "pull", "DGS10", "--refresh", "--cache-dir", str(cache)],
+                         capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("error: DGS10: download failed (FRED unreachable (test))")
+    assert "Nothing was pulled; the cached copy is kept." in err
+    assert DataStore(cache_dir=cache).cache.has(get_spec("DGS10"))
+
+
+def test_pull_spy_offline_prints_one_line_and_no_yfinance_logging(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+    import sys
+
+    import yfinance
+
+    from backtest.data.providers.yahoo import YahooProvider
+
+    class NoNetTicker:
+        def __init__(self, symbol: str) -> None:
+            self.symbol = symbol
+
+        def history(self, **_: object) -> pd.DataFrame:
+            log = logging.getLogger("yfinance")
+            for _ in range(14):
+                log.error("%s: Failed to get ticker (no network)", self.symbol)
+            print("yfinance chatter on stdout")
+            print("yfinance chatter on stderr", file=sys.stderr)
+            return pd.DataFrame()
+
+    monkeypatch.delenv("QTBT_DATA_DIR", raising=False)
+    monkeypatch.setattr(yfinance, "Ticker", NoNetTicker)
+    monkeypatch.setattr("backtest.data.store.default_providers",
+                        lambda **_: {"yahoo": YahooProvider(timeout=1, retries=1, backoff=0)})
+    logging.basicConfig()  # a root handler, as a user's script might have
+    code, out, err = run(["data", "pull", "SPY", "--cache-dir", str(tmp_path)], capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert "yfinance returned no rows" in err
+    assert "Failed to get ticker" not in err and "chatter" not in err
+    assert logging.getLogger("yfinance").level == logging.NOTSET  # restored

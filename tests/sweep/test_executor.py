@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -75,3 +77,40 @@ def test_dask_two_workers_give_identical_results(snapshot_store: DataStore) -> N
     pd.testing.assert_frame_equal(local.table, remote.table, check_exact=True)
     np.testing.assert_array_equal(local.measures.segments, remote.measures.segments)
     assert local.pbo.pbo == remote.pbo.pbo
+
+
+def _slow_square(delay: float, x: int) -> int:
+    import time
+    time.sleep(delay)
+    return x * x
+
+
+def test_progress_bar_shown_for_long_work(capsys: pytest.CaptureFixture[str]) -> None:
+    from backtest.sweep.executor import LocalExecutor
+    ex = LocalExecutor(progress=True, progress_after=0.05)
+    assert ex.map(_slow_square, 0.03, list(range(8))) == [x * x for x in range(8)]
+    err = capsys.readouterr().err
+    assert "chunks" in err and "ETA" in err and "8/8" in err
+
+
+def test_no_progress_bar_for_short_work_or_when_off(capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from backtest.sweep.executor import ChunkProgress, LocalExecutor
+    assert LocalExecutor(progress=True).map(_slow_square, 0.0, [1, 2, 3]) == [1, 4, 9]
+    assert LocalExecutor(progress=False, progress_after=0.0).map(
+        _slow_square, 0.01, [1, 2, 3]) == [1, 4, 9]
+    assert capsys.readouterr().err == ""
+    # automatic: stderr is not a terminal under pytest, unless QTBT_PROGRESS says so
+    monkeypatch.delenv("QTBT_PROGRESS", raising=False)
+    assert ChunkProgress(3).enabled is False
+    monkeypatch.setenv("QTBT_PROGRESS", "1")
+    assert ChunkProgress(3).enabled is True
+    monkeypatch.setenv("QTBT_PROGRESS", "0")
+    assert ChunkProgress(3, stream=_Tty()).enabled is False
+    monkeypatch.delenv("QTBT_PROGRESS")
+    assert ChunkProgress(3, stream=_Tty()).enabled is True
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True

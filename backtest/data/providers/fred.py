@@ -74,7 +74,7 @@ def parse_fred_csv(body: bytes, symbol: str, origin: str) -> pd.DataFrame:
             f"HTML page ({head[:80]!r}...). FRED may not know {symbol!r} or a proxy/captive "
             "portal answered; open the URL in a browser, or pass --data-dir to a snapshot."
         )
-    data = parse_observation_csv(text, origin, columns=(symbol,))
+    data = parse_observation_csv(text, origin, columns=(symbol,), allow_empty=True)
     return data[[symbol]]
 
 

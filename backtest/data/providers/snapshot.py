@@ -9,11 +9,18 @@ import warnings
 from pathlib import Path
 
 from backtest.data.catalog import SeriesSpec
-from backtest.data.csvio import read_observation_csv
+from backtest.data.checks import check_series
+from backtest.data.csvio import read_observation_csv_lines
 from backtest.data.providers.base import Fetched
-from backtest.exceptions import ChecksumMismatchWarning, DataFormatError, SeriesNotAvailableError
+from backtest.exceptions import (
+    ChecksumMismatchWarning,
+    DataFormatError,
+    SeriesNotAvailableError,
+    UnverifiedDataWarning,
+)
 
-__all__ = ["SnapshotProvider", "file_sha256"]
+__all__ = ["SnapshotProvider", "entry_mismatches", "file_sha256", "manifest_entry",
+           "read_manifest"]
 
 _FRENCH_FILES = {
     "FF3_DAILY": ("FF3_daily.csv", "%Y-%m-%d"),
@@ -65,29 +72,47 @@ class SnapshotProvider:
         return spec.source != "derived" and self.path_for(spec).is_file()
 
     def fetch(self, spec: SeriesSpec) -> Fetched:
-        """Read the file of ``spec`` (strict parsing, errors name file and line)."""
+        """Read the file of ``spec``: strict parsing, plausibility checks, manifest check.
+
+        Errors name file and line; a file that differs from its manifest entry
+        gives a :class:`ChecksumMismatchWarning`, one that no entry verifies
+        an :class:`UnverifiedDataWarning`.
+        """
         path = self.path_for(spec)
         if not path.is_file():
             raise SeriesNotAvailableError(
                 f"{spec.id}: no file {path} in the snapshot directory {self.root}. "
                 "Drop --data-dir (and unset QTBT_DATA_DIR) to download it, or add the file."
             )
+        fmt = _FRENCH_FILES[spec.id][1] if spec.source == "french" else "%Y-%m-%d"
         if spec.source == "french":
-            data = read_observation_csv(path, columns=spec.fields,
-                                        date_format=_FRENCH_FILES[spec.id][1])
+            data, lines = read_observation_csv_lines(path, columns=spec.fields, date_format=fmt)
         elif spec.source == "yahoo":
-            data = read_observation_csv(path, columns=spec.fields)
+            data, lines = read_observation_csv_lines(path, columns=spec.fields)
         else:
-            data = read_observation_csv(path, columns=(spec.id,))[[spec.id]]
+            data, lines = read_observation_csv_lines(path, columns=(spec.id,))
+            data = data[[spec.id]]
+        check_series(spec, data, str(path), lines)
         digest = file_sha256(path)
-        expected = self._expected_sha256(path)
-        if expected is not None and expected != digest:
+        entry, problem = manifest_entry(path)
+        if entry is None:
             warnings.warn(
-                f"{path} does not match the sha256 in {path.parent / 'manifest.json'} "
-                f"({digest[:12]} != {expected[:12]}); using it as it is. Run `qtbt data "
-                "verify` and restore the file if it was not changed on purpose.",
-                ChecksumMismatchWarning, stacklevel=4,
+                f"{path} is not verified: {problem}. Results rest on it as it is; add it to "
+                f"{path.parent / 'manifest.json'} or run `qtbt data verify`.",
+                UnverifiedDataWarning, stacklevel=4,
             )
+        else:
+            found = {"sha256": digest, "rows": len(data),
+                     "first": data.index[0].strftime(fmt), "last": data.index[-1].strftime(fmt)}
+            diffs = entry_mismatches(entry, found)
+            if diffs:
+                what = "the sha256 in" if diffs[0].startswith("sha256") else "the entry in"
+                warnings.warn(
+                    f"{path} does not match {what} {path.parent / 'manifest.json'} "
+                    f"({'; '.join(diffs)}); using it as it is. Run `qtbt data verify` and "
+                    "restore the file if it was not changed on purpose.",
+                    ChecksumMismatchWarning, stacklevel=4,
+                )
         mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
         return Fetched(
             data=data,
@@ -97,28 +122,74 @@ class SnapshotProvider:
             fetched_at=mtime.replace(microsecond=0).isoformat(),
         )
 
-    def _expected_sha256(self, path: Path) -> str | None:
-        """The manifest's sha256 of ``path``, if its folder has a manifest naming it."""
-        mpath = path.parent / "manifest.json"
-        if not mpath.is_file():
-            return None
-        try:
-            entry = json.loads(mpath.read_text()).get(path.stem)
-        except (json.JSONDecodeError, AttributeError):
-            return None
-        return str(entry["sha256"]) if isinstance(entry, dict) and "sha256" in entry else None
-
     def manifest(self) -> dict[str, dict[str, dict[str, object]]]:
-        """The snapshot's manifests, by folder (``fred``, ``yahoo``, ``french``)."""
+        """The snapshot's manifests, by folder (``fred``, ``yahoo``, ``french``).
+
+        Raises
+        ------
+        DataFormatError
+            A manifest that is not valid JSON or not an object of entries.
+        """
         out: dict[str, dict[str, dict[str, object]]] = {}
         for folder in ("fred", "yahoo", "french"):
             mpath = self.root / folder / "manifest.json"
             if mpath.is_file():
-                try:
-                    out[folder] = json.loads(mpath.read_text())
-                except json.JSONDecodeError as exc:
-                    raise DataFormatError(
-                        f"{mpath}, line {exc.lineno}: not valid JSON ({exc.msg}). Restore the "
-                        "manifest or delete it to skip checksum checks."
-                    ) from None
+                out[folder] = read_manifest(mpath)
         return out
+
+
+def read_manifest(mpath: Path) -> dict[str, dict[str, object]]:
+    """A folder's ``manifest.json``: file stem or name -> entry (``sha256``, ``rows``, ...).
+
+    Raises
+    ------
+    DataFormatError
+        Not valid JSON, or not an object (naming the file and line).
+    """
+    try:
+        raw = json.loads(mpath.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataFormatError(
+            f"{mpath}, line {exc.lineno}: not valid JSON ({exc.msg}). Restore the "
+            "manifest or delete it to skip checksum checks."
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(f"{mpath}: not UTF-8 text ({exc}). Restore the manifest.") from None
+    if not isinstance(raw, dict):
+        raise DataFormatError(
+            f"{mpath}: expected an object of entries such as {{\"WALCL\": {{\"sha256\": ..., "
+            f"\"rows\": ..., \"first\": ..., \"last\": ...}}}}, got a "
+            f"{type(raw).__name__}. Restore the manifest."
+        )
+    return raw
+
+
+def manifest_entry(path: Path) -> tuple[dict[str, object] | None, str]:
+    """The manifest entry of ``path`` (keyed by stem or file name), or None and why not."""
+    mpath = path.parent / "manifest.json"
+    if not mpath.is_file():
+        return None, f"its folder has no manifest.json ({mpath})"
+    try:
+        entries = read_manifest(mpath)
+    except DataFormatError as exc:
+        return None, f"the manifest is malformed ({exc})"
+    entry = entries.get(path.stem, entries.get(path.name))
+    if entry is None:
+        return None, f"{mpath} has no entry {path.stem!r}"
+    if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+        return None, f"the entry {path.stem!r} in {mpath} has no sha256"
+    return entry, ""
+
+
+def entry_mismatches(entry: dict[str, object], found: dict[str, object]) -> list[str]:
+    """``key manifest != file`` for each of sha256, rows, first, last the entry records."""
+    out = []
+    for key, have in found.items():
+        if key not in entry:
+            continue
+        want = entry[key]
+        if key == "sha256" and want != have:
+            out.append(f"sha256 {str(have)[:12]} != {str(want)[:12]}")
+        elif key != "sha256" and str(want) != str(have):
+            out.append(f"{key} {have} != {want} in the manifest")
+    return out

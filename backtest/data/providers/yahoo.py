@@ -7,7 +7,10 @@ files ``yahoo/<TICKER>.csv``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import io
+import logging
+from collections.abc import Callable, Iterator
 
 import pandas as pd
 
@@ -16,7 +19,8 @@ from backtest.data.providers.base import Fetched, content_sha256, utc_now_iso
 from backtest.data.providers.http import TransientError, retry_call
 from backtest.exceptions import DataFormatError
 
-__all__ = ["OHLCV_COLUMNS", "Downloader", "YahooProvider", "normalize_ohlcv", "yfinance_history"]
+__all__ = ["OHLCV_COLUMNS", "Downloader", "YahooProvider", "normalize_ohlcv", "quiet_yfinance",
+           "yfinance_history"]
 
 OHLCV_COLUMNS: tuple[str, ...] = ("Open", "High", "Low", "Close", "Adj Close", "Volume")
 
@@ -51,15 +55,35 @@ def yfinance_history(symbol: str, timeout: float) -> pd.DataFrame:
     """
     import yfinance as yf  # imported lazily: slow, and tests replace the downloader
 
-    frame = yf.Ticker(symbol).history(
-        period="max",
-        interval="1d",
-        auto_adjust=False,
-        actions=False,
-        repair=False,
-        timeout=timeout,
-    )
+    with quiet_yfinance():
+        frame = yf.Ticker(symbol).history(
+            period="max",
+            interval="1d",
+            auto_adjust=False,
+            actions=False,
+            repair=False,
+            timeout=timeout,
+        )
     return frame if isinstance(frame, pd.DataFrame) else pd.DataFrame()
+
+
+@contextlib.contextmanager
+def quiet_yfinance() -> Iterator[None]:
+    """Silence the ``yfinance`` logger (and what it prints) for the duration of a call.
+
+    yfinance logs every failed request (a dozen lines offline) and then
+    returns an empty frame; qtbt reports the failure itself in one line.
+    """
+    logger = logging.getLogger("yfinance")
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.setLevel(logging.CRITICAL + 1)
+    logger.propagate = False
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            yield
+    finally:
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
 
 
 def normalize_ohlcv(frame: pd.DataFrame, symbol: str, origin: str) -> pd.DataFrame:
