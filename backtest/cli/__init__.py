@@ -10,6 +10,11 @@ import typer
 
 from backtest.exceptions import QtbtError
 
+try:  # typer >= 0.26 ships its own copy of click
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+except ImportError:  # pragma: no cover - older typer on plain click
+    from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[assignment]
+
 __all__ = ["app", "main"]
 
 app = typer.Typer(
@@ -63,12 +68,29 @@ def _describe_os_error(exc: OSError | UnicodeDecodeError) -> str:
             "(file or folder) and that you may read or write it.")
 
 
+def _usage_error(exc: UsageError) -> str:
+    """One line for an option error found by the parser, with the help command to run."""
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    where = exc.ctx.command_path if exc.ctx is not None else "qtbt"
+    return f"{message} (see `{where} --help`)."
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; user errors print one clear message and exit non-zero, no traceback."""
     previous = warnings.showwarning
     warnings.showwarning = _show_warning
     try:
-        app(args=argv, prog_name="qtbt")
+        code = app(args=argv, prog_name="qtbt", standalone_mode=False)
+        return code if isinstance(code, int) else 0
+    except NoArgsIsHelpError as exc:  # `qtbt data`: show that group's help
+        typer.echo(exc.ctx.get_help() if exc.ctx is not None else "", err=False)
+        return 2
+    except UsageError as exc:  # unknown option, a value outside a fixed list, ...
+        sys.stderr.write(f"error: {_usage_error(exc)}\n")
+        return 2
+    except typer.Abort:  # Ctrl-C at a prompt
+        sys.stderr.write("error: aborted.\n")
+        return 1
     except QtbtError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
