@@ -22,7 +22,7 @@ from backtest.data.cache import atomic_write_bytes
 from backtest.data.calendar import parse_date, sessions_between
 from backtest.data.panel import build_panel, last_known_session
 from backtest.exceptions import ParameterError, StaleSeriesWarning
-from backtest.regimes.api import make_classifier
+from backtest.regimes.api import check_classifier_name, make_classifier
 from backtest.regimes.calendar import CalendarClassifier
 from backtest.regimes.episodes import episodes_table
 from backtest.regimes.validate import validate_against_calendar
@@ -39,8 +39,9 @@ def _emit(text: str, out: Path | None) -> None:
 
 
 def regimes_cmd(
-    classifier: Annotated[Literal["calendar", "data"], typer.Option(
-        help="calendar: Fed announcements; data: pace of securities held (WSHOSHO).")
+    classifier: Annotated[str, typer.Option(
+        help="calendar: Fed announcements; data: v1 pace of securities held (WSHOSHO); "
+             "rules: v2 Treasuries/MBS/total assets.")
     ] = "calendar",
     anchor: Annotated[Literal["announce", "effective"], typer.Option(
         help="Calendar regimes start on announcement or effective dates.")] = "effective",
@@ -68,8 +69,9 @@ def regimes_cmd(
 ) -> None:
     """Label Fed balance-sheet regimes and print the episodes table."""
     store = make_store(data_dir, cache_dir, offline=offline)
+    classifier = check_classifier_name(classifier, "--classifier")
     params = parse_params(param)
-    if params and classifier != "data" and not validate:
+    if params and classifier == "calendar" and not validate:
         raise ParameterError("--param applies to the data classifier; add --classifier data.")
     last = last_known_session("WSHOSHO", store)
     if last is None:
@@ -91,12 +93,13 @@ def regimes_cmd(
                              "range.")
     cal = CalendarClassifier(anchor=anchor, end_of_qt_days=end_of_qt_days, events=events).fit()
     cal_labels = cal.predict(sessions)
-    need_data = classifier == "data" or validate or plot is not None
+    need_data = classifier != "calendar" or validate or plot is not None
+    data_name = classifier if classifier != "calendar" else "data"
     data_labels = None
     if need_data:
-        clf = make_classifier("data", **params)
-        data_labels = clf.fit_store(store).predict(sessions)  # type: ignore[union-attr]
-    labels = data_labels if classifier == "data" else cal_labels
+        clf = make_classifier(data_name, **params)
+        data_labels = clf.fit_store(store).predict(sessions)
+    labels = data_labels if classifier != "calendar" else cal_labels
     assert labels is not None
     if plot is not None:
         from backtest.regimes.plot import save_regime_plot
