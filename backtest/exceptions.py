@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "CacheCorruptError",
     "ChecksumMismatchWarning",
+    "ClassifierDisagreementWarning",
     "ConfigError",
     "DataFormatError",
     "EmptyRangeError",
@@ -77,3 +78,7 @@ class ChecksumMismatchWarning(QtbtWarning):
 
 class StaleSeriesWarning(QtbtWarning):
     """A series ends before the requested range does; values were carried forward."""
+
+
+class ClassifierDisagreementWarning(QtbtWarning):
+    """Another regime classifier sees a different number of episodes of a regime."""

@@ -192,9 +192,14 @@ class BalanceSheetClassifier(WeeklyLabelsMixin):
         )
         return self
 
+    @staticmethod
+    def load_inputs(store: DataStore) -> pd.Series:
+        """What ``fit`` takes, from ``store``: release-lagged WSHOSHO (USD millions)."""
+        return known_observations("WSHOSHO", store)
+
     def fit_store(self, store: DataStore) -> BalanceSheetClassifier:
         """Fit on the release-lagged WSHOSHO of ``store``."""
-        return self.fit(known_observations("WSHOSHO", store))
+        return self.fit(self.load_inputs(store))
 
     def _reference(self, pace: np.ndarray, i: int) -> float:
         """Median pace over the reference window, if that window was a plateau.

@@ -241,9 +241,14 @@ class RulesClassifier(WeeklyLabelsMixin):
             sterilised=cols["sterilised"], regime=labels)
         return self
 
+    @staticmethod
+    def load_inputs(store: DataStore) -> pd.DataFrame:
+        """What ``fit`` takes, from ``store``: release-lagged weekly levels, USD bn."""
+        return weekly_inputs(store, RULES_INPUTS)
+
     def fit_store(self, store: DataStore) -> RulesClassifier:
         """Fit on the release-lagged H.4.1 series of ``store``."""
-        return self.fit(weekly_inputs(store, RULES_INPUTS))
+        return self.fit(self.load_inputs(store))
 
     def _paces(self, frame: pd.DataFrame) -> dict[str, np.ndarray]:
         f, s = self.fast_weeks, self.slow_weeks
@@ -261,18 +266,21 @@ class RulesClassifier(WeeklyLabelsMixin):
             "tsy_slow": pace(tsy, s), "tsy_step": step.to_numpy(),
             "mbs_slow": pace(frame["WSHOMCB"].to_numpy(), s),
             "sterilised": sterilised,
+            "ref": self._references(pace(sec, m)),
         }
 
-    def _reference(self, mid: np.ndarray, i: int) -> float:
-        """Median mid-window pace from half a year to a mid window ago, if a plateau."""
-        lo = max(0, i - _REF_WEEKS)
-        hist = mid[lo: max(lo, i - (self.fast_weeks + self.slow_weeks) // 2 + 1)]
-        hist = hist[~np.isnan(hist)]
-        if hist.size < 4 or hist.min() <= self.qe_enter:
-            return float("nan")
-        if hist.max() > self.plateau_ratio * hist.min():
-            return float("nan")
-        return float(np.median(hist))
+    def _references(self, mid: np.ndarray) -> np.ndarray:
+        """Taper reference of every week (USD bn per month, NaN where none).
+
+        The median mid-window pace from half a year to a mid window ago, where
+        that window was a plateau (fastest <= ``plateau_ratio`` x slowest, all
+        above ``qe_enter``).
+        """
+        lag = (self.fast_weeks + self.slow_weeks) // 2
+        roll = pd.Series(mid).rolling(_REF_WEEKS - lag + 1, min_periods=4)
+        med, lo, hi = (x.shift(lag).to_numpy() for x in (roll.median(), roll.min(), roll.max()))
+        ok = (lo > self.qe_enter) & (hi <= self.plateau_ratio * lo)
+        return np.where(ok, med, np.nan)
 
     def _is_qe(self, w: _Week, st: _State) -> bool:
         """Purchases at QE pace, and not reserve management after a runoff."""
@@ -320,7 +328,7 @@ class RulesClassifier(WeeklyLabelsMixin):
             tsy_fast=float(cols["tsy_fast"][i]), tsy_mid=float(cols["tsy_mid"][i]),
             tsy_slow=float(cols["tsy_slow"][i]), tsy_step=float(cols["tsy_step"][i]),
             mbs_slow=float(cols["mbs_slow"][i]), sterilised=bool(cols["sterilised"][i]),
-            ref=self._reference(cols["pace_mid"], i),
+            ref=float(cols["ref"][i]),
         )
 
     def _step(self, w: _Week, st: _State) -> None:
