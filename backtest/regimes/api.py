@@ -12,12 +12,14 @@ from backtest.data.store import DataStore
 from backtest.exceptions import ParameterError
 from backtest.regimes.calendar import CalendarClassifier
 from backtest.regimes.data import BalanceSheetClassifier
+from backtest.regimes.hybrid import HybridClassifier
+from backtest.regimes.markov import MarkovClassifier
 from backtest.regimes.rules import RulesClassifier
 
 __all__ = ["CLASSIFIERS", "ClassifierName", "DataClassifier", "make_classifier",
            "regime_labels"]
 
-ClassifierName = Literal["calendar", "data", "rules"]
+ClassifierName = Literal["calendar", "data", "rules", "markov", "hybrid"]
 
 # name -> one line on what it reads (shown by `qtbt regimes --help` and in errors)
 CLASSIFIERS: dict[str, str] = {
@@ -25,6 +27,10 @@ CLASSIFIERS: dict[str, str] = {
     "data": "v1 rules on the pace of securities held (WSHOSHO)",
     "rules": "v2 rules on Treasuries, MBS and total assets (TREAST, WSHOMCB, WALCL), two "
              "pace windows; recognises sterilised sales and reserve-management purchases",
+    "markov": "three-state Markov-switching model of the securities pace (statsmodels), "
+              "filtered probabilities, refitted yearly on an expanding window",
+    "hybrid": "calendar labels from each announcement (use --anchor announce), every change "
+              "checked against the rules classifier; unconfirmed changes are flagged",
 }
 
 
@@ -38,7 +44,8 @@ class DataClassifier(Protocol):
     def predict(self, sessions: pd.DatetimeIndex | None = None) -> pd.Series: ...  # noqa: D102
 
 
-_DATA_CLASSES: dict[str, type] = {"data": BalanceSheetClassifier, "rules": RulesClassifier}
+_DATA_CLASSES: dict[str, type] = {"data": BalanceSheetClassifier, "rules": RulesClassifier,
+                                  "markov": MarkovClassifier}
 
 
 def check_classifier_name(classifier: object, option: str = "classifier") -> str:
@@ -86,6 +93,13 @@ def make_classifier(
             )
         return CalendarClassifier(anchor=anchor, end_of_qt_days=end_of_qt_days,  # type: ignore[arg-type]
                                   events=events)
+    if name == "hybrid":
+        unknown = sorted(set(params) - {"confirm_weeks"})
+        if unknown:
+            raise ParameterError(
+                f"Unknown hybrid-classifier parameter(s) {unknown}; allowed: ['confirm_weeks']."
+            )
+        return HybridClassifier(anchor=anchor, events=events, **params)
     cls = _DATA_CLASSES[name]
     allowed = set(cls().get_params())
     unknown = sorted(set(params) - allowed)

@@ -234,7 +234,7 @@ class RulesClassifier(WeeklyLabelsMixin):
                 f"The rules classifier needs more than slow_weeks={self.slow_weeks} weekly "
                 f"observations; got {len(frame)}."
             )
-        cols = self._paces(frame)
+        cols = self.paces(frame)
         labels = self._run(cols)
         self.weekly_ = frame.assign(**{k: cols[k] for k in (
             "pace_fast", "pace_slow", "tsy_fast", "tsy_slow")},
@@ -250,7 +250,8 @@ class RulesClassifier(WeeklyLabelsMixin):
         """Fit on the release-lagged H.4.1 series of ``store``."""
         return self.fit(self.load_inputs(store))
 
-    def _paces(self, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    def paces(self, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Every pace and context column the rules read, one value per week (USD bn/month)."""
         f, s = self.fast_weeks, self.slow_weeks
         m = (f + s) // 2
         sec = frame["WSHOSHO"].to_numpy()
