@@ -51,7 +51,9 @@ def regime_phases(labels: pd.Series, stage: pd.Series | None = None,
     Parameters
     ----------
     labels : Series
-        Daily regime labels indexed by session.
+        Daily regime labels indexed by session. A regime that began before
+        the first session counts from that session: pass labels from far
+        enough back (e.g. 2003) and slice the result.
     stage : Series, optional
         ``slowdown`` or ``stopped`` per session for ``end_of_qt`` sessions
         (see :func:`end_of_qt_stage`); without it ``end_of_qt`` sessions get

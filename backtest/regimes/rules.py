@@ -9,8 +9,10 @@ What it adds to the v1 ``data`` classifier (:class:`BalanceSheetClassifier`):
   ``slow_weeks``.
 * **Sterilised sales are not QT.** Runoff must show in total assets: if
   WALCL fell by less than ``sterilised_share`` of the decline in securities
-  over ``slow_weeks`` (Jan-Sep 2008: Treasuries sold while the Fed lent the
-  cash back through TAF and other facilities), the week is not QT.
+  (or in Treasuries, whichever fell more) over ``slow_weeks`` (Jan-Sep
+  2008: Treasuries sold while the Fed lent the cash back through TAF and
+  other facilities; Oct-Nov 2008: total assets exploding), the week is not
+  QT.
 * **Reserve-management purchases are not QE.** After a runoff, growth of
   Treasury holdings while MBS keep running off (no MBS purchases) is read as
   reserve management (``neutral``) unless its pace exceeds ``qe_burst``
@@ -107,7 +109,8 @@ class RulesClassifier(WeeklyLabelsMixin):
         purchase settlements, so a Twist-era dip is not QT.
     sterilised_share : float
         Runoff must show in total assets: WALCL's slow-window fall must be at
-        least this share of the securities' fall (0..1).
+        least this share of the fall of securities (or of Treasuries, if they
+        fell more), 0..1.
     slow_ratio : float
         QT turns end_of_qt when the Treasury runoff is slower than this share
         of the episode's fastest (0..1).
@@ -134,7 +137,7 @@ class RulesClassifier(WeeklyLabelsMixin):
         slow_weeks: int = 13,
         qe_enter: float = 20.0,
         qe_burst: float = 150.0,
-        flat: float = 15.0,
+        flat: float = 20.0,
         flat_up: float = 10.0,
         qt_enter: float = -4.0,
         tsy_noise: float = 2.5,
@@ -260,7 +263,8 @@ class RulesClassifier(WeeklyLabelsMixin):
         sec_slow = pace(sec, s)
         walcl_slow = pace(frame["WALCL"].to_numpy(), s)
         # runoff that total assets do not show: other assets replaced the securities
-        sterilised = (sec_slow < 0) & (walcl_slow > self.sterilised_share * sec_slow)
+        fall = np.fmin(sec_slow, pace(tsy, s))
+        sterilised = (fall < 0) & (walcl_slow > self.sterilised_share * fall)
         return {
             "pace_fast": pace(sec, f), "pace_slow": sec_slow, "burst": pace(sec, 1),
             "pace_mid": pace(sec, m), "tsy_fast": pace(tsy, f), "tsy_mid": pace(tsy, m),
