@@ -21,6 +21,7 @@ __all__ = [
     "WEEKS_PER_MONTH",
     "WeeklyLabelsMixin",
     "check_sessions",
+    "input_frame",
     "pace",
     "weekly_inputs",
 ]
@@ -54,6 +55,28 @@ def check_sessions(sessions: object, who: str) -> pd.DatetimeIndex:
     if not idx.is_monotonic_increasing or idx.has_duplicates:
         raise ParameterError(f"{who}: sessions must be increasing and unique dates.")
     return idx
+
+
+def input_frame(levels: object, columns: Sequence[str], who: str) -> pd.DataFrame:
+    """The ``columns`` of ``levels`` as floats without missing rows, or a teaching error.
+
+    Parameters
+    ----------
+    levels : DataFrame
+        Weekly levels (USD bn) indexed by release session.
+    columns : sequence of str
+        Series the classifier reads.
+    who : str
+        The caller, for the message (``"RulesClassifier.fit"``).
+    """
+    have = getattr(levels, "columns", ())
+    missing = [c for c in columns if c not in have]
+    if missing or not isinstance(levels, pd.DataFrame):
+        raise ParameterError(
+            f"{who} needs a DataFrame with columns {list(columns)} (USD bn); missing "
+            f"{missing or list(columns)}. Use fit_store(store) to build it."
+        )
+    return levels[list(columns)].astype("float64").dropna()
 
 
 def weekly_inputs(store: DataStore, series: Sequence[str]) -> pd.DataFrame:

@@ -41,7 +41,7 @@ import pandas as pd
 
 from backtest.data.store import DataStore
 from backtest.exceptions import EmptyRangeError, ParameterError
-from backtest.regimes.base import WeeklyLabelsMixin, pace, weekly_inputs
+from backtest.regimes.base import WeeklyLabelsMixin, input_frame, pace, weekly_inputs
 from backtest.regimes.rules import RULES_INPUTS, RulesClassifier
 
 __all__ = ["MarkovClassifier"]
@@ -150,13 +150,7 @@ class MarkovClassifier(WeeklyLabelsMixin):
             ``WSHOMCB``, ``WALCL``; USD bn; indexed by release session).
         """
         self._validate()
-        missing = [c for c in RULES_INPUTS if c not in getattr(levels, "columns", ())]
-        if missing:
-            raise ParameterError(
-                f"MarkovClassifier.fit needs columns {list(RULES_INPUTS)} (USD bn); missing "
-                f"{missing}. Use fit_store(store) to build them."
-            )
-        frame = levels[list(RULES_INPUTS)].astype("float64").dropna()
+        frame = input_frame(levels, RULES_INPUTS, "MarkovClassifier.fit")
         x = pace(frame["WSHOSHO"].to_numpy(), self.fast_weeks)
         start = self.fast_weeks
         if len(x) - start < self.min_train_weeks:

@@ -42,7 +42,7 @@ import pandas as pd
 
 from backtest.data.store import DataStore
 from backtest.exceptions import EmptyRangeError, ParameterError
-from backtest.regimes.base import WeeklyLabelsMixin, pace, weekly_inputs
+from backtest.regimes.base import WeeklyLabelsMixin, input_frame, pace, weekly_inputs
 
 __all__ = ["RULES_INPUTS", "RulesClassifier"]
 
@@ -225,13 +225,7 @@ class RulesClassifier(WeeklyLabelsMixin):
             became known (as built by :func:`weekly_inputs`).
         """
         self._validate()
-        missing = [c for c in RULES_INPUTS if c not in getattr(levels, "columns", ())]
-        if missing:
-            raise ParameterError(
-                f"RulesClassifier.fit needs a DataFrame with columns {list(RULES_INPUTS)} "
-                f"(USD bn); missing {missing}. Use fit_store(store) to build it."
-            )
-        frame = levels[list(RULES_INPUTS)].astype("float64").dropna()
+        frame = input_frame(levels, RULES_INPUTS, "RulesClassifier.fit")
         if len(frame) <= self.slow_weeks:
             raise EmptyRangeError(
                 f"The rules classifier needs more than slow_weeks={self.slow_weeks} weekly "
