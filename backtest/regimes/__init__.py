@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from backtest.regimes.api import CLASSIFIERS, make_classifier, regime_labels
+from backtest.regimes.api import (
+    CLASSIFIERS,
+    make_classifier,
+    regime_labels,
+    regime_labels_with_phases,
+)
 from backtest.regimes.calendar import CalendarClassifier
 from backtest.regimes.compare import (
     Disagreement,
@@ -43,6 +48,7 @@ __all__ = [
     "load_events",
     "make_classifier",
     "regime_labels",
+    "regime_labels_with_phases",
     "regime_phases",
     "validate_against_calendar",
     "warn_if_episode_counts_differ",

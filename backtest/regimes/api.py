@@ -14,10 +14,11 @@ from backtest.regimes.calendar import CalendarClassifier
 from backtest.regimes.data import BalanceSheetClassifier
 from backtest.regimes.hybrid import HybridClassifier
 from backtest.regimes.markov import MarkovClassifier
+from backtest.regimes.phases import EARLY_WEEKS, end_of_qt_stage, regime_phases
 from backtest.regimes.rules import RulesClassifier
 
 __all__ = ["CLASSIFIERS", "ClassifierName", "DataClassifier", "make_classifier",
-           "regime_labels"]
+           "regime_labels", "regime_labels_with_phases"]
 
 ClassifierName = Literal["calendar", "data", "rules", "markov", "hybrid"]
 
@@ -121,7 +122,37 @@ def regime_labels(
     **params: Any,
 ) -> pd.Series:
     """Daily regime labels on ``sessions``, known at each session's close."""
+    return _fitted(classifier, store, anchor, end_of_qt_days, events, **params).predict(sessions)
+
+
+def _fitted(classifier: str, store: DataStore, anchor: str, end_of_qt_days: int | None,
+            events: str | Path | None, **params: Any) -> Any:
     clf = make_classifier(classifier, anchor, end_of_qt_days, events, **params)
     if isinstance(clf, CalendarClassifier):
-        return clf.fit().predict(sessions)
-    return clf.fit_store(store).predict(sessions)
+        return clf.fit()
+    return clf.fit_store(store)
+
+
+def regime_labels_with_phases(
+    sessions: pd.DatetimeIndex,
+    store: DataStore,
+    classifier: str = "calendar",
+    anchor: str = "effective",
+    end_of_qt_days: int | None = None,
+    events: str | Path | None = None,
+    early_weeks: int = EARLY_WEEKS,
+    **params: Any,
+) -> pd.DataFrame:
+    """Labels and their causal phases in one frame (for ``StrategyContext.phases``).
+
+    Same arguments as :func:`regime_labels` plus ``early_weeks``. Returns
+    :func:`~backtest.regimes.phases.regime_phases` of the labels with the
+    classifier's ``end_of_qt`` stages: columns ``label`` (exactly what
+    :func:`regime_labels` returns), ``phase``, ``since``, ``weeks``. Phases
+    count from ``sessions[0]``: pass sessions that start early enough (the
+    run's warm-up) for ``since`` to be a regime's real start.
+    """
+    clf = _fitted(classifier, store, anchor, end_of_qt_days, events, **params)
+    labels = clf.predict(sessions)
+    return regime_phases(labels, stage=end_of_qt_stage(clf, labels.index),
+                         early_weeks=early_weeks)

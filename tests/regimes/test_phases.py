@@ -83,3 +83,19 @@ def test_context_truncates_phases() -> None:
     cut = ctx.truncated(lab.index[4])
     assert cut.phases is not None and len(cut.phases) == 5
     assert StrategyContext(ctx.prices, ctx.panel, lab).truncated(lab.index[4]).phases is None
+
+
+@pytest.mark.parametrize("classifier", ["calendar", "rules"])
+def test_labels_with_phases_match_regime_labels(snapshot_store: DataStore,
+                                                classifier: str) -> None:
+    from backtest.regimes import regime_labels, regime_labels_with_phases
+
+    sessions = sessions_between("2003-01-02", "2025-12-31")
+    ph = regime_labels_with_phases(sessions, snapshot_store, classifier)
+    labels = regime_labels(sessions, snapshot_store, classifier)
+    pd.testing.assert_series_equal(ph["label"], labels, check_names=False)
+    eoq = ph[ph["label"] == "end_of_qt"]
+    assert set(eoq["phase"]) <= {"slowdown", "stopped"} and len(eoq)
+    cut = "2019-09-30"
+    part = regime_labels_with_phases(sessions, snapshot_store.truncated(cut), classifier)
+    pd.testing.assert_frame_equal(part.loc[:cut], ph.loc[:cut])
