@@ -125,34 +125,29 @@ def regime_labels(
     return _fitted(classifier, store, anchor, end_of_qt_days, events, **params).predict(sessions)
 
 
-def _fitted(classifier: str, store: DataStore, anchor: str, end_of_qt_days: int | None,
-            events: str | Path | None, **params: Any) -> Any:
+def _fitted(classifier: str, store: DataStore, anchor: str = "effective",
+            end_of_qt_days: int | None = None, events: str | Path | None = None,
+            **params: Any) -> Any:
     clf = make_classifier(classifier, anchor, end_of_qt_days, events, **params)
     if isinstance(clf, CalendarClassifier):
         return clf.fit()
     return clf.fit_store(store)
 
 
-def regime_labels_with_phases(
-    sessions: pd.DatetimeIndex,
-    store: DataStore,
-    classifier: str = "calendar",
-    anchor: str = "effective",
-    end_of_qt_days: int | None = None,
-    events: str | Path | None = None,
-    early_weeks: int = EARLY_WEEKS,
-    **params: Any,
-) -> pd.DataFrame:
+def regime_labels_with_phases(sessions: pd.DatetimeIndex, store: DataStore,
+                              classifier: str = "calendar", early_weeks: int = EARLY_WEEKS,
+                              **options: Any) -> pd.DataFrame:
     """Labels and their causal phases in one frame (for ``StrategyContext.phases``).
 
-    Same arguments as :func:`regime_labels` plus ``early_weeks``. Returns
+    ``options`` are :func:`regime_labels`'s (``anchor``, ``end_of_qt_days``,
+    ``events`` and classifier parameters). Returns
     :func:`~backtest.regimes.phases.regime_phases` of the labels with the
     classifier's ``end_of_qt`` stages: columns ``label`` (exactly what
     :func:`regime_labels` returns), ``phase``, ``since``, ``weeks``. Phases
     count from ``sessions[0]``: pass sessions that start early enough (the
     run's warm-up) for ``since`` to be a regime's real start.
     """
-    clf = _fitted(classifier, store, anchor, end_of_qt_days, events, **params)
+    clf = _fitted(classifier, store, **options)
     labels = clf.predict(sessions)
     return regime_phases(labels, stage=end_of_qt_stage(clf, labels.index),
                          early_weeks=early_weeks)
