@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "CacheCorruptError",
     "ChecksumMismatchWarning",
+    "ClassifierDisagreementWarning",
     "ConfigError",
     "DataFormatError",
     "DataGapWarning",
@@ -92,3 +93,7 @@ class DataGapWarning(QtbtWarning):
 
 class UnverifiedDataWarning(QtbtWarning):
     """A snapshot file was read that no manifest entry could verify."""
+
+
+class ClassifierDisagreementWarning(QtbtWarning):
+    """Another regime classifier sees a different number of episodes of a regime."""

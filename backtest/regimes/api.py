@@ -1,9 +1,10 @@
-"""One call to get daily regime labels from either classifier."""
+"""One call to get daily regime labels from any classifier, by name."""
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import pandas as pd
 
@@ -11,10 +12,53 @@ from backtest.data.store import DataStore
 from backtest.exceptions import ParameterError
 from backtest.regimes.calendar import CalendarClassifier
 from backtest.regimes.data import BalanceSheetClassifier
+from backtest.regimes.hybrid import HybridClassifier
+from backtest.regimes.markov import MarkovClassifier
+from backtest.regimes.phases import EARLY_WEEKS, end_of_qt_stage, regime_phases
+from backtest.regimes.rules import RulesClassifier
 
-__all__ = ["ClassifierName", "make_classifier", "regime_labels"]
+__all__ = ["CLASSIFIERS", "ClassifierName", "DataClassifier", "make_classifier",
+           "regime_labels", "regime_labels_with_phases"]
 
-ClassifierName = Literal["calendar", "data"]
+ClassifierName = Literal["calendar", "data", "rules", "markov", "hybrid"]
+
+# name -> one line on what it reads (shown by `qtbt regimes --help` and in errors)
+CLASSIFIERS: dict[str, str] = {
+    "calendar": "Fed announcements (events file), exact by construction",
+    "data": "v1 rules on the pace of securities held (WSHOSHO)",
+    "rules": "v2 rules on Treasuries, MBS and total assets (TREAST, WSHOMCB, WALCL), two "
+             "pace windows; recognises sterilised sales and reserve-management purchases",
+    "markov": "three-state Markov-switching model of the securities pace (statsmodels), "
+              "filtered probabilities, refitted yearly on an expanding window",
+    "hybrid": "calendar labels from each announcement (use --anchor announce), every change "
+              "checked against the rules classifier; unconfirmed changes are flagged",
+}
+
+
+class DataClassifier(Protocol):
+    """What a balance-sheet classifier offers: the estimator contract plus ``fit_store``."""
+
+    def get_params(self) -> dict[str, float]: ...  # noqa: D102
+
+    def fit_store(self, store: DataStore) -> Any: ...  # noqa: D102
+
+    def predict(self, sessions: pd.DatetimeIndex | None = None) -> pd.Series: ...  # noqa: D102
+
+
+_DATA_CLASSES: dict[str, type] = {"data": BalanceSheetClassifier, "rules": RulesClassifier,
+                                  "markov": MarkovClassifier}
+
+
+def check_classifier_name(classifier: object, option: str = "classifier") -> str:
+    """``classifier`` if it is a known name, else a ParameterError naming the closest one."""
+    if isinstance(classifier, str) and classifier in CLASSIFIERS:
+        return classifier
+    close = difflib.get_close_matches(str(classifier), list(CLASSIFIERS), n=1, cutoff=0.4)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise ParameterError(
+        f"{option} = {classifier!r} is not a classifier; choose one of "
+        f"{', '.join(CLASSIFIERS)}.{hint}"
+    )
 
 
 def make_classifier(
@@ -23,15 +67,26 @@ def make_classifier(
     end_of_qt_days: int | None = None,
     events: str | Path | None = None,
     **params: Any,
-) -> CalendarClassifier | BalanceSheetClassifier:
+) -> Any:
     """Build (unfitted) the named classifier.
+
+    Parameters
+    ----------
+    classifier : str
+        One of :data:`CLASSIFIERS`.
+    anchor, end_of_qt_days, events
+        Calendar options (see :class:`CalendarClassifier`).
+    **params
+        Parameters of a data classifier (see its docstring).
 
     Raises
     ------
     ParameterError
-        Unknown classifier name, or parameters the classifier does not take.
+        Unknown classifier name (with the closest valid one), or parameters
+        the classifier does not take.
     """
-    if classifier == "calendar":
+    name = check_classifier_name(classifier)
+    if name == "calendar":
         if params:
             raise ParameterError(
                 f"The calendar classifier takes anchor, end_of_qt_days and events; got "
@@ -39,15 +94,22 @@ def make_classifier(
             )
         return CalendarClassifier(anchor=anchor, end_of_qt_days=end_of_qt_days,  # type: ignore[arg-type]
                                   events=events)
-    if classifier == "data":
-        allowed = set(BalanceSheetClassifier().get_params())
-        unknown = sorted(set(params) - allowed)
+    if name == "hybrid":
+        unknown = sorted(set(params) - {"confirm_weeks"})
         if unknown:
             raise ParameterError(
-                f"Unknown data-classifier parameter(s) {unknown}; allowed: {sorted(allowed)}."
+                f"Unknown hybrid-classifier parameter(s) {unknown}; allowed: ['confirm_weeks']."
             )
-        return BalanceSheetClassifier(**params)
-    raise ParameterError(f"classifier must be 'calendar' or 'data', got {classifier!r}.")
+        return HybridClassifier(anchor=anchor, events=events, **params)
+    cls = _DATA_CLASSES[name]
+    allowed = set(cls().get_params())
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        label = "data-classifier" if name == "data" else f"{name}-classifier"
+        raise ParameterError(
+            f"Unknown {label} parameter(s) {unknown}; allowed: {sorted(allowed)}."
+        )
+    return cls(**params)
 
 
 def regime_labels(
@@ -60,7 +122,32 @@ def regime_labels(
     **params: Any,
 ) -> pd.Series:
     """Daily regime labels on ``sessions``, known at each session's close."""
+    return _fitted(classifier, store, anchor, end_of_qt_days, events, **params).predict(sessions)
+
+
+def _fitted(classifier: str, store: DataStore, anchor: str = "effective",
+            end_of_qt_days: int | None = None, events: str | Path | None = None,
+            **params: Any) -> Any:
     clf = make_classifier(classifier, anchor, end_of_qt_days, events, **params)
     if isinstance(clf, CalendarClassifier):
-        return clf.fit().predict(sessions)
-    return clf.fit_store(store).predict(sessions)
+        return clf.fit()
+    return clf.fit_store(store)
+
+
+def regime_labels_with_phases(sessions: pd.DatetimeIndex, store: DataStore,
+                              classifier: str = "calendar", early_weeks: int = EARLY_WEEKS,
+                              **options: Any) -> pd.DataFrame:
+    """Labels and their causal phases in one frame (for ``StrategyContext.phases``).
+
+    ``options`` are :func:`regime_labels`'s (``anchor``, ``end_of_qt_days``,
+    ``events`` and classifier parameters). Returns
+    :func:`~backtest.regimes.phases.regime_phases` of the labels with the
+    classifier's ``end_of_qt`` stages: columns ``label`` (exactly what
+    :func:`regime_labels` returns), ``phase``, ``since``, ``weeks``. Phases
+    count from ``sessions[0]``: pass sessions that start early enough (the
+    run's warm-up) for ``since`` to be a regime's real start.
+    """
+    clf = _fitted(classifier, store, **options)
+    labels = clf.predict(sessions)
+    return regime_phases(labels, stage=end_of_qt_stage(clf, labels.index),
+                         early_weeks=early_weeks)

@@ -10,9 +10,12 @@ import pandas as pd
 
 from backtest.data.calendar import next_session_on_or_after
 from backtest.exceptions import ParameterError
+from backtest.regimes.base import check_sessions
 from backtest.regimes.events import Event, load_events
 
-__all__ = ["CalendarClassifier"]
+__all__ = ["MAX_END_OF_QT_DAYS", "CalendarClassifier"]
+
+MAX_END_OF_QT_DAYS = 3650  # ten years: longer is "until the next event" (None)
 
 Anchor = Literal["announce", "effective"]
 
@@ -63,12 +66,15 @@ class CalendarClassifier:
             raise ParameterError(
                 f"anchor must be 'announce' or 'effective', got {self.anchor!r}."
             )
-        if self.end_of_qt_days is not None and (
-            not isinstance(self.end_of_qt_days, int | np.integer) or self.end_of_qt_days < 1
+        days = self.end_of_qt_days
+        if days is not None and (
+            isinstance(days, bool) or not isinstance(days, int | np.integer)
+            or not 1 <= days <= MAX_END_OF_QT_DAYS
         ):
             raise ParameterError(
                 f"end_of_qt_days must be a positive whole number of days or None, "
-                f"got {self.end_of_qt_days!r}."
+                f"got {days!r}; allowed: 1 to {MAX_END_OF_QT_DAYS} (ten years), or None to "
+                f"keep end_of_qt until the next event."
             )
         if isinstance(self.events, list):
             evs = sorted(self.events, key=lambda e: e.effective)
@@ -103,6 +109,7 @@ class CalendarClassifier:
 
     def predict(self, sessions: pd.DatetimeIndex) -> pd.Series:
         """Daily labels on ``sessions`` (a string Series named ``regime``)."""
+        sessions = check_sessions(sessions, "CalendarClassifier.predict")
         if not hasattr(self, "events_"):
             self.fit()
         starts = self._starts()

@@ -14,6 +14,7 @@ import pandas as pd
 from backtest.data.panel import known_observations
 from backtest.data.store import DataStore
 from backtest.exceptions import EmptyRangeError, ParameterError
+from backtest.regimes.base import WeeklyLabelsMixin
 
 __all__ = ["BalanceSheetClassifier"]
 
@@ -21,7 +22,7 @@ _WEEKS_PER_MONTH = 52.0 / 12.0
 _LONG_WEEKS = 26  # window of the "sustained runoff" check on entering QT
 
 
-class BalanceSheetClassifier:
+class BalanceSheetClassifier(WeeklyLabelsMixin):
     """Label weeks QE, taper, QT, end_of_qt or neutral from the pace of holdings.
 
     The pace is the trailing ``window_weeks`` change of securities held
@@ -191,9 +192,14 @@ class BalanceSheetClassifier:
         )
         return self
 
+    @staticmethod
+    def load_inputs(store: DataStore) -> pd.Series:
+        """What ``fit`` takes, from ``store``: release-lagged WSHOSHO (USD millions)."""
+        return known_observations("WSHOSHO", store)
+
     def fit_store(self, store: DataStore) -> BalanceSheetClassifier:
         """Fit on the release-lagged WSHOSHO of ``store``."""
-        return self.fit(known_observations("WSHOSHO", store))
+        return self.fit(self.load_inputs(store))
 
     def _reference(self, pace: np.ndarray, i: int) -> float:
         """Median pace over the reference window, if that window was a plateau.
@@ -274,17 +280,3 @@ class BalanceSheetClassifier:
                 trough = min(trough, p)
             out.append(state)
         return out
-
-    def predict(self, sessions: pd.DatetimeIndex | None = None) -> pd.Series:
-        """Daily labels: each session carries the label of the latest known week.
-
-        Sessions before the first classified week are ``neutral``.
-        """
-        if not hasattr(self, "weekly_"):
-            raise ParameterError("Call fit() (or fit_store()) before predict().")
-        weekly = self.weekly_["regime"]
-        if sessions is None:
-            return weekly.rename("regime")
-        out = weekly.reindex(pd.DatetimeIndex(sessions), method="ffill").fillna("neutral")
-        out.index = pd.DatetimeIndex(sessions, name="date")
-        return out.astype(object).rename("regime")

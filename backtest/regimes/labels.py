@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final, Literal, TypeAlias
 
-__all__ = ["LABELS", "LABEL_DESCRIPTIONS", "Label"]
+__all__ = ["LABELS", "LABEL_DESCRIPTIONS", "REGIME_COLORS", "Label"]
 
 Label: TypeAlias = Literal["QE", "taper", "QT", "end_of_qt", "neutral"]
 
@@ -19,4 +19,13 @@ LABEL_DESCRIPTIONS: Final[dict[str, str]] = {
         "none of the above: reinvestment plateaus (holdings flat), Operation Twist "
         "(size-neutral), reserve-management bill purchases ('not QE'), and pre-2008"
     ),
+}
+
+# one colour per label, shared by every chart
+REGIME_COLORS: Final[dict[str, str]] = {
+    "QE": "#2ca02c",
+    "taper": "#bcbd22",
+    "QT": "#d62728",
+    "end_of_qt": "#ff7f0e",
+    "neutral": "#dddddd",
 }

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from backtest.regimes.labels import LABELS
 
-__all__ = ["ValidationReport", "validate_against_calendar", "weekly"]
+__all__ = [
+    "ValidationReport",
+    "false_episodes",
+    "rmp_windows",
+    "validate_against_calendar",
+    "validation_row",
+    "weekly",
+]
 
 
 def weekly(labels: pd.Series) -> pd.Series:
@@ -120,3 +128,60 @@ def validate_against_calendar(
         delays.append([r["session"], r["label"], det, delay])
     delay_df = pd.DataFrame(delays, columns=["change", "label", "detected", "delay_weeks"])
     return ValidationReport(wk.index[0], wk.index[-1], len(wk), agree, per_label, delay_df)
+
+
+def false_episodes(labels: pd.Series, calendar_labels: pd.Series,
+                   start: str | pd.Timestamp = "2008-11-01") -> int:
+    """Runs of a label (from ``start``) during which the calendar never shows that label.
+
+    Compared week by week (Friday-ending weeks), so a run shorter than a week
+    that the calendar never matches still counts.
+    """
+    lo = pd.Timestamp(start)
+    wk = pd.DataFrame({"cal": calendar_labels, "lab": labels}).loc[lo:]
+    wk = wk.resample("W-FRI").last().dropna()
+    run_id = wk["lab"].ne(wk["lab"].shift()).cumsum()
+    matched = (wk["lab"] == wk["cal"]).groupby(run_id).any()
+    return int((~matched).sum())
+
+
+def rmp_windows(events: list[Any]) -> list[tuple[pd.Timestamp, pd.Timestamp | None]]:
+    """(start, end) of each reserve-management episode: an ``rmp`` event to the next event."""
+    evs = sorted(events, key=lambda e: e.effective)
+    out = []
+    for i, e in enumerate(evs):
+        if e.kind == "rmp":
+            nxt = evs[i + 1].effective if i + 1 < len(evs) else None
+            out.append((pd.Timestamp(e.effective), nxt))
+    return out
+
+
+def validation_row(labels: pd.Series, calendar_labels: pd.Series,
+                   calendar_changes: pd.DataFrame, events: list[Any],
+                   start: str | pd.Timestamp = "2008-11-01") -> dict[str, object]:
+    """Headline figures of one classifier: agreement, delays, false regimes, checks.
+
+    Returns the :meth:`ValidationReport.summary` numbers plus
+    ``false_episodes``, ``qt_episodes`` (QT runs from 2003 on),
+    ``qt_weeks_before_2008_11`` (weeks labelled QT or end_of_qt before
+    2008-11-01), ``qe_weeks_on_rmp`` (weeks labelled QE while the calendar is
+    in reserve-management purchases) and ``precision_<label>`` /
+    ``recall_<label>`` for every label.
+    """
+    rep = validate_against_calendar(labels, calendar_labels, calendar_changes, start)
+    row: dict[str, object] = rep.summary()
+    row["false_episodes"] = false_episodes(labels, calendar_labels, start)
+    runs = labels[labels.ne(labels.shift())]
+    row["qt_episodes"] = int((runs == "QT").sum())
+    early = weekly(labels.loc[:pd.Timestamp("2008-10-31")])
+    row["qt_weeks_before_2008_11"] = int(early.isin(["QT", "end_of_qt"]).sum())
+    qe_rmp = 0
+    for t0, t1 in rmp_windows(events):
+        seg = labels.loc[t0:] if t1 is None else labels.loc[t0:t1 - pd.Timedelta(days=1)]
+        qe_rmp += int((weekly(seg) == "QE").sum()) if len(seg) else 0
+    row["qe_weeks_on_rmp"] = qe_rmp
+    for lab in LABELS:
+        for col in ("precision", "recall"):
+            v = float(rep.per_label[col].to_dict()[lab])
+            row[f"{col}_{lab}"] = None if np.isnan(v) else round(v, 3)
+    return row

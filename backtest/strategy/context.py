@@ -25,12 +25,19 @@ class StrategyContext:
     start : Timestamp, optional
         First session of the backtest; earlier rows are warm-up history for
         look-back windows (their weights are discarded). Default: the first row.
+    phases : DataFrame, optional
+        Causal phase of each session's regime, same index, as built by
+        :func:`backtest.regimes.phases.regime_phases`: ``label``, ``phase``
+        (``early`` / ``late``; ``slowdown`` / ``stopped`` for ``end_of_qt``),
+        ``since`` (first session of the regime) and ``weeks`` (weeks since).
+        None when the run did not build them.
     """
 
     prices: pd.DataFrame
     panel: pd.DataFrame
     regimes: pd.Series
     start: pd.Timestamp | None = None
+    phases: pd.DataFrame | None = None
 
     @property
     def first_session(self) -> pd.Timestamp:
@@ -44,5 +51,6 @@ class StrategyContext:
 
     def truncated(self, end: pd.Timestamp) -> StrategyContext:
         """The same context with everything after ``end`` removed (for honesty tests)."""
+        phases = None if self.phases is None else self.phases.loc[:end]
         return StrategyContext(self.prices.loc[:end], self.panel.loc[:end],
-                               self.regimes.loc[:end], self.start)
+                               self.regimes.loc[:end], self.start, phases)

@@ -115,3 +115,64 @@ def test_param_types_and_end_past_the_data(snapshot_dir: Path,
     code, _, err = run(["regimes", "--start", "2021-01-01", "--end", "2020-01-01",
                         "--data-dir", str(snapshot_dir)], capsys)
     assert code == 2 and "swap them" in err
+
+
+def test_compare_prints_disagreement_and_warns(snapshot_dir: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import warnings
+
+    from backtest.exceptions import ClassifierDisagreementWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", ClassifierDisagreementWarning)
+        code, out, err = run(["regimes", "--compare", "calendar,data", "--data-dir",
+                              str(snapshot_dir)], capsys)
+    assert code == 0
+    assert "calendar vs data:" in out and "sessions differ" in out
+    assert "The calendar classifier sees 2 QT episode(s); data: 4" in err
+    code, out, _ = run(["regimes", "--compare", "calendar,rules", "--format", "json",
+                        "--data-dir", str(snapshot_dir)], capsys)
+    payload = json.loads(out)
+    assert payload[0]["episodes"]["rules"]["QT"] == 2
+    assert 0 < payload[0]["share_differ"] < 0.2
+
+
+def test_daily_phases(snapshot_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["regimes", "--daily", "--phases", "--start", "2024-05-01", "--end",
+                        "2025-12-31", "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "date,regime,phase,weeks"
+    assert "2024-06-03,end_of_qt,slowdown,0.0" in lines
+    # one end_of_qt regime from 2024-06-03: runoff stopped 78 weeks in
+    assert "2025-12-01,end_of_qt,stopped,78.0" in lines
+    # QT2 began on 2022-06-01, before --start: weeks count from there
+    assert "2024-05-01,QT,late,100.0" in lines
+
+
+def test_validate_csv_has_every_classifier(snapshot_dir: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["regimes", "--validate", "--format", "csv", "--data-dir",
+                        str(snapshot_dir)], capsys)
+    assert code == 0
+    rows = [line.split(",")[:2] for line in out.splitlines()[1:]]
+    assert ["rules", "loeo"] in rows and ["data", "walk_forward"] in rows
+    assert ["markov", "untuned"] in rows and ["hybrid", "untuned"] in rows
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--end-of-qt-days", "99999999999"], "end_of_qt_days must be a positive whole number"),
+        (["--end-of-qt-days", "0"], "allowed: 1 to 3650"),
+        (["--classifier", "rule"], "Did you mean 'rules'?"),
+        (["--compare", "calendar"], "--compare takes two or more different classifier"),
+        (["--compare", "calendar,markof"], "Did you mean 'markov'?"),
+        (["--phases"], "--phases adds columns to --daily"),
+    ],
+)
+def test_bad_regime_options_teach(extra: list[str], message: str, snapshot_dir: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["regimes", *extra, "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 2
+    assert message in err and "Traceback" not in err
