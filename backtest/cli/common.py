@@ -21,6 +21,7 @@ import typer
 
 from backtest.data.store import DataStore
 from backtest.exceptions import ParameterError
+from backtest.regimes.api import ClassifierName
 from backtest.runner.build import build_run_config, parse_params
 from backtest.runner.config import MAX_END_OF_QT_DAYS, RunConfig
 
@@ -116,8 +117,8 @@ ParamOpt = Annotated[list[str] | None, typer.Option(
 ConfigOpt = Annotated[Path | None, typer.Option(help="TOML run configuration.")]
 StartOpt = Annotated[str | None, typer.Option(help="First session (YYYY-MM-DD).")]
 EndOpt = Annotated[str | None, typer.Option(help="Last session (YYYY-MM-DD).")]
-ClassifierOpt = Annotated[Literal["calendar", "data"] | None, typer.Option(
-    help="Regime classifier.")]
+ClassifierOpt = Annotated[ClassifierName | None, typer.Option(
+    help="Regime classifier (`qtbt regimes --help` describes each).")]
 AnchorOpt = Annotated[Literal["announce", "effective"] | None, typer.Option(
     help="Calendar anchor.")]
 EndOfQtOpt = Annotated[int | None, typer.Option(

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 import typer
 
 from backtest.cli.common import CacheDirOpt, DataDirOpt, OfflineOpt, make_store
+from backtest.regimes.api import ClassifierName
 from backtest.report.bootstrap import MAX_REPS, BootstrapSpec
 from backtest.runner.layout import REPORT
 
@@ -45,8 +46,8 @@ def report_cmd(
 
 
 def scorecard_cmd(
-    classifier: Annotated[Literal["calendar", "data"], typer.Option(
-        help="Regime labels: Fed calendar or balance-sheet data.")] = "calendar",
+    classifier: Annotated[ClassifierName, typer.Option(
+        help="Regime labels: the Fed calendar or a balance-sheet classifier.")] = "calendar",
     fmt: Annotated[Literal["table", "csv", "json", "markdown"], typer.Option(
         "--format", help="Output on stdout.")] = "table",
     out: Annotated[Path | None, typer.Option(

@@ -198,7 +198,7 @@ def build_panel(
     refs = _check_refs(series)
     lo = parse_date(start, "start") if start is not None else None
     hi = parse_date(end, "end") if end is not None else None
-    store = as_store(store)
+    store = as_store(store, "build_panel")
     for r in refs:
         parse_series_ref(r)  # fail fast on unknown ids, before any loading
     if lo is not None and hi is not None and lo > hi:

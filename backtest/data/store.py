@@ -203,21 +203,29 @@ class DataStore:
         return out
 
 
-def as_store(store: DataStore | str | Path | None) -> DataStore:
+def as_store(store: DataStore | str | Path | None, func: str = "store") -> DataStore:
     """``store`` as a DataStore: None is the default store, a path a snapshot folder.
+
+    Parameters
+    ----------
+    store : DataStore, str, Path or None
+        What the caller was given.
+    func : str
+        The function that was called, named in the error.
 
     Raises
     ------
     ParameterError
-        For anything else (naming the type and what is accepted).
+        For anything else, or an empty path (naming ``func``, the type and what
+        is accepted).
     """
     if store is None:
         return DataStore()
     if isinstance(store, DataStore):
         return store
-    if isinstance(store, (str, Path)):
+    if isinstance(store, (str, Path)) and str(store).strip():
         return DataStore(data_dir=store)
     raise ParameterError(
-        f"store must be a DataStore, a snapshot folder path or None, got "
-        f"{type(store).__name__} {store!r}; e.g. DataStore('/path/to/data')."
+        f"{func}: store must be a DataStore or the path of a data folder (str or Path), or None; "
+        f"got {store!r} ({type(store).__name__}). Pass DataStore(data_dir=...) or a folder path."
     )

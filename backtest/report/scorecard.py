@@ -229,7 +229,7 @@ def scorecard(
     ----------
     store : DataStore, optional
         Where the data comes from (default ``DataStore()``).
-    classifier : {"calendar", "data"}
+    classifier : {"calendar", "data", "rules", "markov", "hybrid"}
         Regime labels.
     bootstrap : BootstrapSpec, optional
         Interval settings (block 20 sessions, 1000 resamples, 95 %).

@@ -16,7 +16,7 @@ from backtest.data.derived import DERIVED
 from backtest.data.panel import build_panel, last_known_session
 from backtest.data.store import DataStore
 from backtest.exceptions import ParameterError
-from backtest.regimes.api import regime_labels
+from backtest.regimes.api import check_classifier_name, regime_labels
 from backtest.regimes.events import Event, load_events
 
 __all__ = ["NO_DATA", "SERIES", "ScoreData", "WindowSpec", "load_score_data"]
@@ -91,8 +91,7 @@ def load_score_data(store: DataStore | None = None, classifier: str = "calendar"
         Missing data.
     """
     store = store if store is not None else DataStore()
-    if classifier not in ("calendar", "data"):
-        raise ParameterError(f"classifier must be 'calendar' or 'data', got {classifier!r}.")
+    check_classifier_name(classifier)
     panel = build_panel(list(SERIES), start=start, end=end, asof="observation", store=store,
                         on_stale="ignore")
     for ref in SERIES:

@@ -19,12 +19,13 @@ from typing import Any
 from backtest.data.calendar import parse_date
 from backtest.engine.config import EngineConfig
 from backtest.exceptions import ConfigError, ParameterError
+from backtest.regimes.api import CLASSIFIERS as REGIME_CLASSIFIERS
 
 __all__ = ["ANCHORS", "CASH_YIELDS", "CLASSIFIERS", "MAX_END_OF_QT_DAYS", "FrozenMap",
            "RunConfig", "freeze", "load_config_file", "thaw"]
 
 CASH_YIELDS = ("none", "DGS3MO", "BIL")
-CLASSIFIERS = ("calendar", "data")
+CLASSIFIERS: tuple[str, ...] = tuple(REGIME_CLASSIFIERS)
 ANCHORS = ("effective", "announce")
 MAX_END_OF_QT_DAYS = 3650  # ten years of calendar days
 _TOP_KEYS = {"strategy", "start", "end", "benchmarks", "cash_yield", "params", "engine",
@@ -140,7 +141,7 @@ class RunConfig:
         Strategy parameters given by the user (defaults are filled in later).
     start, end : str, optional
         Backtest range (YYYY-MM-DD); default: the span where all assets have prices.
-    classifier : {"calendar", "data"}
+    classifier : {"calendar", "data", "rules", "markov", "hybrid"}
         Regime classifier.
     anchor : {"effective", "announce"}
         Calendar anchor.

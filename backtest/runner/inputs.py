@@ -23,10 +23,10 @@ import pandas as pd
 from backtest.data.calendar import sessions_between
 from backtest.data.catalog import get_spec
 from backtest.data.panel import build_panel
-from backtest.data.store import DataStore
+from backtest.data.store import DataStore, as_store
 from backtest.engine import EngineConfig
 from backtest.exceptions import EmptyRangeError, ParameterError, QtbtWarning, StaleSeriesWarning
-from backtest.regimes.api import regime_labels
+from backtest.regimes.api import regime_labels_with_phases
 from backtest.runner.config import RunConfig
 from backtest.strategy import StrategyContext, StrategySpec, get_strategy
 
@@ -37,6 +37,10 @@ __all__ = ["WARMUP_DAYS", "Benchmark", "RunInputs", "adjusted_open", "as_store",
 WARMUP_DAYS = 400  # calendar days of history strategies may look back over
 _DATA_NOTE = ("data-classifier defaults were chosen on 2008-2026 against the calendar "
               "(in-sample); see `qtbt regimes --validate`.")
+#: classifiers whose defaults were tuned on the history they label
+_TUNED = {"data": _DATA_NOTE,
+          "rules": "rules-classifier defaults were chosen on 2008-2026 against the calendar "
+                   "(in-sample); out-of-sample figures: `qtbt regimes --validate`."}
 
 
 @dataclass(frozen=True)
@@ -114,33 +118,13 @@ class RunInputs:
         ctx = self.context
         return StrategyContext(prices=ctx.prices[list(spec.assets_for(params))],
                                panel=ctx.panel[list(spec.series_for(params))],
-                               regimes=ctx.regimes, start=ctx.start)
+                               regimes=ctx.regimes, start=ctx.start, phases=ctx.phases)
 
     def market(self, assets: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         """Adjusted closes and (for execution at the open) opens of ``assets`` on ``sessions``."""
         close = self.context.prices[list(assets)].loc[self.start:self.end]
         open_ = self.open_[list(assets)] if self.open_ is not None else None
         return close, open_
-
-
-def as_store(store: DataStore | str | Path | None, func: str) -> DataStore:
-    """``store`` as a DataStore: a path becomes ``DataStore(data_dir=path)``.
-
-    Raises
-    ------
-    ParameterError
-        Anything else, naming ``func`` and what it accepts.
-    """
-    if store is None:
-        return DataStore()
-    if isinstance(store, DataStore):
-        return store
-    if isinstance(store, (str, Path)) and str(store).strip():
-        return DataStore(data_dir=Path(store))
-    raise ParameterError(
-        f"{func}: store must be a DataStore or the path of a data folder (str or Path); got "
-        f"{store!r} ({type(store).__name__}). Pass DataStore(data_dir=...) or a folder path."
-    )
 
 
 def check_config(cfg: object, func: str) -> RunConfig:
@@ -216,10 +200,12 @@ def _context(assets: Sequence[str], series: Sequence[str], cfg: RunConfig, store
         panel = build_panel(list(series), start=warm[0], end=end, store=store).reindex(warm)
     else:
         panel = pd.DataFrame(index=warm)
-    labels = regime_labels(warm, store, cfg.classifier, cfg.anchor, cfg.end_of_qt_days,
-                           **cfg.classifier_params)
-    return StrategyContext(prices=prices, panel=panel, regimes=labels,
-                           start=pd.Timestamp(warm[int(warm.searchsorted(start))]))
+    phases = regime_labels_with_phases(warm, store, cfg.classifier, anchor=cfg.anchor,
+                                       end_of_qt_days=cfg.end_of_qt_days,
+                                       **cfg.classifier_params)
+    return StrategyContext(prices=prices, panel=panel, regimes=phases["label"].rename("regime"),
+                           start=pd.Timestamp(warm[int(warm.searchsorted(start))]),
+                           phases=phases)
 
 
 def prepare_context(spec: StrategySpec, params: Mapping[str, Any], cfg: RunConfig,
@@ -283,7 +269,7 @@ def _read(cfg: RunConfig, store: DataStore, assets: list[str], series: list[str]
         cash, cash_note = cash_rate_series(cfg, store, sessions)
         ctx = _context(assets, series, cfg, store, start, end)
         open_ = adjusted_open(assets, store, start, end) if engine.execution == "open" else None
-    notes = [n for n in (_DATA_NOTE if cfg.classifier == "data" else None, range_note,
+    notes = [n for n in (_TUNED.get(cfg.classifier), range_note,
                          cash_note) if n is not None]
     for w in caught:
         if str(w.message) not in notes:
