@@ -23,13 +23,13 @@ START, END = "2019-01-02", "2020-12-31"
 def test_regimes_are_classified_once_per_run(snapshot_store: DataStore,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[pd.DatetimeIndex] = []
-    real = inputs_mod.regime_labels
+    real = inputs_mod.regime_labels_with_phases
 
-    def counting(sessions: pd.DatetimeIndex, *args: Any, **kwargs: Any) -> pd.Series:
+    def counting(sessions: pd.DatetimeIndex, *args: Any, **kwargs: Any) -> pd.DataFrame:
         calls.append(sessions)
         return real(sessions, *args, **kwargs)
 
-    monkeypatch.setattr(inputs_mod, "regime_labels", counting)
+    monkeypatch.setattr(inputs_mod, "regime_labels_with_phases", counting)
     cfg = RunConfig("duration", start=START, end=END, classifier="data")
     out = run(cfg, snapshot_store)
     assert len(calls) == 1  # strategy and both benchmarks share the data classifier's fit
