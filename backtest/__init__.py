@@ -1,16 +1,45 @@
 """qtbt: backtest strategies across Federal Reserve balance-sheet regimes.
 
-The public API is curated here; importing it opens no window, touches no
-network and writes nothing.
+The public API, in the order of a user's journey::
+
+    from backtest import DataStore, RunConfig, run, save_run, load_run
+
+    store = DataStore(data_dir="../shared/data")        # data: snapshot, cache or network
+    out = run(RunConfig("playbook"), store)             # a strategy and its benchmarks
+    print(out.to_text())                                # what `qtbt run` prints
+    folder = save_run(out, "results")                   # results/<run_id>/ with report.html
+    load_run(folder).summary()                          # per-regime table with intervals
+
+* data: :class:`DataStore`, :func:`build_panel`, :func:`known_observations`,
+  :data:`CATALOG`, :func:`get_spec`
+* regimes: :class:`CalendarClassifier`, :class:`BalanceSheetClassifier`,
+  :class:`RulesClassifier`, :class:`MarkovClassifier`, :class:`HybridClassifier`,
+  :func:`regime_labels`, :func:`regime_labels_with_phases`, :func:`episodes_table`,
+  :func:`compare_labels`
+* strategies: :class:`StrategySpec`, :class:`Param`, :class:`StrategyContext`,
+  :func:`get_strategy`, :func:`load_registry`, :class:`Claim`, :func:`get_claim`
+* engine: :class:`EngineConfig`, :func:`run_backtest`, :class:`BacktestResult`
+* runs: :class:`RunConfig`, :func:`build_run_config`, :func:`prepare_inputs`, :func:`run`,
+  :func:`write_run`, :func:`save_run`, :func:`load_run`, :func:`compare_runs`
+* evidence: :func:`scorecard`, :func:`event_study`, :func:`select_events`
+* sweeps: :class:`SweepConfig`, :class:`WalkForwardConfig`, :func:`run_sweep`,
+  :func:`run_walkforward`, :func:`write_sweep`
+
+Every result follows one convention: ``summary()`` returns a DataFrame, ``plot()`` a figure
+(never shown) and ``to_text()`` exactly what the CLI prints.
+
+Names are loaded on first use, so ``import backtest`` stays light: it opens no window,
+touches no network, writes nothing and imports neither vectorbt, numba, dask nor plotly.
 """
 
 from __future__ import annotations
 
-from backtest.data.catalog import CATALOG, ReleaseRule, SeriesSpec, get_spec
-from backtest.data.panel import build_panel, known_observations
-from backtest.data.store import DataStore
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from backtest.exceptions import (
     CacheCorruptError,
+    ConfigError,
     DataFormatError,
     EmptyRangeError,
     NetworkError,
@@ -23,26 +52,143 @@ from backtest.exceptions import (
     UnknownSeriesError,
 )
 
+if TYPE_CHECKING:  # the names below, for type checkers and IDEs
+    from backtest.claims import Claim, get_claim
+    from backtest.data.catalog import CATALOG, ReleaseRule, SeriesSpec, get_spec
+    from backtest.data.panel import build_panel, known_observations
+    from backtest.data.store import DataStore
+    from backtest.engine import BacktestResult, EngineConfig, run_backtest
+    from backtest.eventstudy import EventStudyResult, event_study, select_events
+    from backtest.regimes import (
+        BalanceSheetClassifier,
+        CalendarClassifier,
+        HybridClassifier,
+        MarkovClassifier,
+        RulesClassifier,
+        compare_labels,
+        episodes_table,
+        regime_labels,
+        regime_labels_with_phases,
+    )
+    from backtest.report import Comparison, RunResult, Scorecard, compare_runs, load_run, save_run
+    from backtest.report.scorecard import scorecard
+    from backtest.runner import (
+        RunConfig,
+        RunOutput,
+        build_run_config,
+        prepare_inputs,
+        run,
+        write_run,
+    )
+    from backtest.strategy import Param, StrategyContext, StrategySpec, get_strategy, load_registry
+    from backtest.sweep import (
+        SweepConfig,
+        SweepResult,
+        WalkForwardConfig,
+        WalkForwardResult,
+        run_sweep,
+        run_walkforward,
+        write_sweep,
+    )
+
 __version__ = "0.1.0"
+
+#: public name -> module that defines it (imported on first use)
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(["Claim", "get_claim"], "backtest.claims"),
+    **dict.fromkeys(["CATALOG", "ReleaseRule", "SeriesSpec", "get_spec"], "backtest.data.catalog"),
+    **dict.fromkeys(["build_panel", "known_observations"], "backtest.data.panel"),
+    "DataStore": "backtest.data.store",
+    **dict.fromkeys(["BacktestResult", "EngineConfig", "run_backtest"], "backtest.engine"),
+    **dict.fromkeys(["EventStudyResult", "event_study", "select_events"], "backtest.eventstudy"),
+    **dict.fromkeys(["BalanceSheetClassifier", "CalendarClassifier", "HybridClassifier",
+                     "MarkovClassifier", "RulesClassifier", "compare_labels", "episodes_table",
+                     "regime_labels", "regime_labels_with_phases"], "backtest.regimes"),
+    **dict.fromkeys(["Comparison", "RunResult", "Scorecard", "compare_runs", "load_run",
+                     "save_run", "scorecard"], "backtest.report"),
+    **dict.fromkeys(["RunConfig", "RunOutput", "build_run_config", "prepare_inputs", "run",
+                     "write_run"], "backtest.runner"),
+    **dict.fromkeys(["Param", "StrategyContext", "StrategySpec", "get_strategy",
+                     "load_registry"], "backtest.strategy"),
+    **dict.fromkeys(["SweepConfig", "SweepResult", "WalkForwardConfig", "WalkForwardResult",
+                     "run_sweep", "run_walkforward", "write_sweep"], "backtest.sweep"),
+}
 
 __all__ = [
     "CATALOG",
+    "BacktestResult",
+    "BalanceSheetClassifier",
     "CacheCorruptError",
+    "CalendarClassifier",
+    "Claim",
+    "Comparison",
+    "ConfigError",
     "DataFormatError",
     "DataStore",
     "EmptyRangeError",
+    "EngineConfig",
+    "EventStudyResult",
+    "HybridClassifier",
+    "MarkovClassifier",
     "NetworkError",
+    "Param",
     "ParameterError",
     "QtbtError",
     "QtbtWarning",
     "ReleaseRule",
+    "RulesClassifier",
+    "RunConfig",
+    "RunOutput",
+    "RunResult",
+    "Scorecard",
     "SeriesNotAvailableError",
     "SeriesSpec",
     "StaleCacheWarning",
     "StaleSeriesWarning",
+    "StrategyContext",
+    "StrategySpec",
+    "SweepConfig",
+    "SweepResult",
     "UnknownSeriesError",
+    "WalkForwardConfig",
+    "WalkForwardResult",
     "__version__",
     "build_panel",
+    "build_run_config",
+    "compare_labels",
+    "compare_runs",
+    "episodes_table",
+    "event_study",
+    "get_claim",
     "get_spec",
+    "get_strategy",
     "known_observations",
+    "load_registry",
+    "load_run",
+    "prepare_inputs",
+    "regime_labels",
+    "regime_labels_with_phases",
+    "run",
+    "run_backtest",
+    "run_sweep",
+    "run_walkforward",
+    "save_run",
+    "scorecard",
+    "select_events",
+    "write_run",
+    "write_sweep",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'backtest' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
