@@ -15,14 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from backtest._typing import DateLike
-
-HolidayCalendar = Literal["federal", "reserve_banks"]
+from backtest._typing import DateLike, HolidayCalendar
 
 __all__ = [
     "HolidayCalendar",

@@ -10,9 +10,15 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
 
-from backtest._typing import Frequency, Source
+from backtest._typing import (
+    Frequency,
+    HolidayCalendar,
+    ReleaseAnchor,
+    ReleaseTiming,
+    SeriesKind,
+    Source,
+)
 from backtest.exceptions import UnknownSeriesError
 
 __all__ = [
@@ -23,9 +29,6 @@ __all__ = [
     "parse_series_ref",
     "suggest",
 ]
-
-Timing = Literal["before_close", "after_close"]
-Anchor = Literal["observation", "period_end"]
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,10 @@ class ReleaseRule:
     """
 
     lag: int = 0
-    timing: Timing = "before_close"
-    anchor: Anchor = "observation"
+    timing: ReleaseTiming = "before_close"
+    anchor: ReleaseAnchor = "observation"
     business_days: bool = False
-    calendar: Literal["federal", "reserve_banks"] = "federal"
+    calendar: HolidayCalendar = "federal"
     note: str = ""
 
     def describe(self) -> str:
@@ -74,9 +77,6 @@ class ReleaseRule:
         if self.lag == 0:
             return f"known {when} of the {base} date"
         return f"published {self.lag} {unit}{plural} after {base}, {when}"
-
-
-Kind = Literal["series", "ohlcv", "factors"]
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class SeriesSpec:
     frequency: Frequency
     units: str
     release: ReleaseRule
-    kind: Kind = "series"
+    kind: SeriesKind = "series"
     symbol: str = ""
     default_field: str = ""
     fields: tuple[str, ...] = ()

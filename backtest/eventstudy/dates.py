@@ -9,23 +9,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import Literal, get_args
 
 import pandas as pd
 
-from backtest._typing import DateLike
+from backtest._typing import DateLike, EventAnchor, EventTiming
 from backtest.data.calendar import nyse_sessions
 from backtest.exceptions import ConfigError, ParameterError
 from backtest.regimes.events import EVENT_SETS, Event, event_set, load_events
 
-__all__ = ["ANCHORS", "TIMINGS", "Anchor", "Timing", "event_session", "parse_dates",
+__all__ = ["ANCHORS", "TIMINGS", "EventAnchor", "EventTiming", "event_session", "parse_dates",
            "select_events"]
 
-Anchor: TypeAlias = Literal["announce", "effective"]
-Timing: TypeAlias = Literal["intraday", "after_close", "before_open"]
 
-ANCHORS: tuple[str, ...] = ("announce", "effective")
-TIMINGS: tuple[str, ...] = ("intraday", "after_close", "before_open")
+ANCHORS: tuple[str, ...] = get_args(EventAnchor)
+TIMINGS: tuple[str, ...] = get_args(EventTiming)
 
 
 @dataclass(frozen=True)
@@ -36,7 +34,6 @@ class _EventRow:
     event: str
     label: str
     kind: str
-
 
 
 def parse_dates(text: str | Sequence[str]) -> list[pd.Timestamp]:
@@ -103,7 +100,7 @@ def select_events(
 
 
 def _normalise(
-    events: Sequence[Event | DateLike], anchor: Anchor
+    events: Sequence[Event | DateLike], anchor: EventAnchor
 ) -> list[_EventRow]:
     rows: list[_EventRow] = []
     for e in events:
@@ -123,7 +120,7 @@ def _normalise(
     return sorted(rows, key=lambda r: r.date)
 
 
-def event_session(date: DateLike, timing: Timing = "intraday") -> pd.Timestamp:
+def event_session(date: DateLike, timing: EventTiming = "intraday") -> pd.Timestamp:
     """NYSE session whose close first reflects an event dated ``date``.
 
     Parameters
@@ -146,7 +143,7 @@ def event_session(date: DateLike, timing: Timing = "intraday") -> pd.Timestamp:
     return _session_at(_session_pos(pd.Timestamp(date), timing), pd.Timestamp(date))
 
 
-def _session_pos(date: pd.Timestamp, timing: Timing) -> int:
+def _session_pos(date: pd.Timestamp, timing: EventTiming) -> int:
     sessions = nyse_sessions()
     side: Literal["left", "right"] = "right" if timing == "after_close" else "left"
     return int(sessions.searchsorted(date.normalize(), side=side))

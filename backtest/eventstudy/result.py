@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from backtest._typing import EventFormat, EventShow
 from backtest.exceptions import ParameterError
 
 if TYPE_CHECKING:  # plotly is imported lazily, by the report layer's figure code
     from plotly.graph_objects import Figure
 
-__all__ = ["EventStudyResult", "Show", "TextFormat"]
+__all__ = ["EventFormat", "EventShow", "EventStudyResult"]
 
-Show: TypeAlias = Literal["both", "moves", "summary"]
-TextFormat: TypeAlias = Literal["table", "csv"]
 
 # columns of the table view (csv carries every column of the tidy frame)
 _TABLE_COLUMNS = [
@@ -87,7 +86,7 @@ class EventStudyResult:
 
         return event_study_figure(self, abnormal)
 
-    def to_text(self, show: Show = "both", fmt: TextFormat = "table") -> str:
+    def to_text(self, show: EventShow = "both", fmt: EventFormat = "table") -> str:
         """What ``qtbt events --show SHOW --format FMT`` prints.
 
         Parameters

@@ -7,20 +7,19 @@ prices as returns (see :mod:`backtest.eventstudy.study`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 
+from backtest._typing import EventMeasure
 from backtest.data.calendar import nyse_sessions
 from backtest.data.catalog import SeriesSpec, parse_series_ref
 from backtest.data.derived import DERIVED
 from backtest.data.store import DataStore
 from backtest.exceptions import EmptyRangeError, ParameterError
 
-__all__ = ["MAX_STALE_SESSIONS", "Measure", "measure_of", "same_series"]
+__all__ = ["MAX_STALE_SESSIONS", "EventMeasure", "measure_of", "same_series"]
 
-Measure: TypeAlias = Literal["change_bp", "return"]
 
 #: how many sessions an observation may be carried forward (bond-market holidays)
 MAX_STALE_SESSIONS = 5
@@ -38,7 +37,7 @@ class _Track:
     """
 
     ref: str
-    measure: Measure
+    measure: EventMeasure
     value: np.ndarray
     obs_date: np.ndarray
     obs_pos: np.ndarray
@@ -46,8 +45,7 @@ class _Track:
     last: pd.Timestamp
 
 
-
-def measure_of(ref: str) -> Measure:
+def measure_of(ref: str) -> EventMeasure:
     """How moves of a series are measured: ``change_bp`` (rates) or ``return`` (prices).
 
     Raises

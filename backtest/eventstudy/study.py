@@ -60,18 +60,22 @@ twice (the start and the cap step-up), which counts once with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from backtest._typing import DateLike
+from backtest._typing import (
+    AbnormalModel,
+    DateLike,
+    EventAnchor,
+    EventMeasure,
+    EventTiming,
+    OnMissing,
+)
 from backtest.data.store import DataStore
 from backtest.eventstudy.dates import (
     ANCHORS,
     TIMINGS,
-    Anchor,
-    Timing,
     _EventRow,
     _normalise,
     _session_at,
@@ -87,14 +91,12 @@ from backtest.eventstudy.measure import (
     warn_skipped,
 )
 from backtest.eventstudy.result import EventStudyResult
-from backtest.eventstudy.series import Measure, _track, measure_of, same_series
+from backtest.eventstudy.series import _track, measure_of, same_series
 from backtest.exceptions import EmptyRangeError, ParameterError
 from backtest.regimes.events import Event
 
 __all__ = ["ABNORMAL_MODELS", "AbnormalModel", "OnMissing", "event_study"]
 
-AbnormalModel = Literal["ols", "market"]
-OnMissing = Literal["raise", "skip"]
 ABNORMAL_MODELS: tuple[str, ...] = ("ols", "market")
 
 
@@ -103,8 +105,8 @@ def event_study(
     events: Sequence[Event | DateLike],
     window: int = 1,
     store: DataStore | None = None,
-    anchor: Anchor = "announce",
-    timing: Timing = "intraday",
+    anchor: EventAnchor = "announce",
+    timing: EventTiming = "intraday",
     benchmark: str | None = None,
     abnormal: AbnormalModel = "ols",
     on_missing: OnMissing = "raise",
@@ -229,7 +231,7 @@ def _check_benchmark(benchmark: str | None, refs: list[str]) -> None:
         )
 
 
-def _map_sessions(rows: list[_EventRow], timing: Timing) -> list[tuple[_EventRow, int]]:
+def _map_sessions(rows: list[_EventRow], timing: EventTiming) -> list[tuple[_EventRow, int]]:
     """Each event with the position of its session; several events on one session count once."""
     if not rows:
         raise ParameterError("No events to study; give --set, --events or --dates.")
@@ -257,7 +259,7 @@ def _moves_frame(records: list[dict[str, object]], refs: list[str]) -> pd.DataFr
                              if s.name == "series" else s, kind="stable").reset_index(drop=True)
 
 
-def _summary_columns(measures: dict[str, Measure], benchmark: bool) -> dict[str, str]:
+def _summary_columns(measures: dict[str, EventMeasure], benchmark: bool) -> dict[str, str]:
     """The column summarised per series: abnormal returns for prices with a benchmark."""
     return {r: ("abnormal_return" if benchmark and m == "return" else m)
             for r, m in measures.items()}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import pandas as pd
 
+from backtest._typing import ClassifierName
 from backtest.data.store import DataStore
 from backtest.exceptions import ParameterError
 from backtest.regimes.calendar import CalendarClassifier
@@ -20,7 +21,6 @@ from backtest.regimes.rules import RulesClassifier
 __all__ = ["CLASSIFIERS", "ClassifierName", "DataClassifier", "make_classifier",
            "regime_labels", "regime_labels_with_phases"]
 
-ClassifierName = Literal["calendar", "data", "rules", "markov", "hybrid"]
 
 # name -> one line on what it reads (shown by `qtbt regimes --help` and in errors)
 CLASSIFIERS: dict[str, str] = {

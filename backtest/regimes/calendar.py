@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from backtest._typing import EventAnchor
 from backtest.data.calendar import next_session_on_or_after
 from backtest.exceptions import ParameterError
 from backtest.regimes.base import check_sessions
@@ -16,8 +16,6 @@ from backtest.regimes.events import Event, load_events
 __all__ = ["MAX_END_OF_QT_DAYS", "CalendarClassifier"]
 
 MAX_END_OF_QT_DAYS = 3650  # ten years: longer is "until the next event" (None)
-
-Anchor = Literal["announce", "effective"]
 
 
 class CalendarClassifier:
@@ -52,7 +50,7 @@ class CalendarClassifier:
 
     def __init__(
         self,
-        anchor: Anchor = "effective",
+        anchor: EventAnchor = "effective",
         end_of_qt_days: int | None = None,
         events: str | Path | list[Event] | None = None,
     ) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal, TypeAlias
+from typing import Final
+
+from backtest._typing import Label
 
 __all__ = ["LABELS", "LABEL_DESCRIPTIONS", "REGIME_COLORS", "Label"]
 
-Label: TypeAlias = Literal["QE", "taper", "QT", "end_of_qt", "neutral"]
 
 LABELS: Final[tuple[str, ...]] = ("QE", "taper", "QT", "end_of_qt", "neutral")
 

@@ -43,11 +43,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from backtest._typing import DateLike
+from backtest._typing import DateLike, ScorecardFormat
 from backtest.claims import SCORED, Claim
 from backtest.data.store import DataStore
 from backtest.exceptions import ParameterError
@@ -95,7 +95,6 @@ _PACKAGES = ("qtbt", "numpy", "pandas", "arch", "plotly")
 
 #: the claims the scorecard tests (the same objects strategies refer to by id)
 CLAIMS: tuple[Claim, ...] = SCORED
-TextFormat = Literal["table", "csv", "json", "markdown"]
 
 
 def claim_verdict(verdicts: Sequence[str]) -> str:
@@ -173,7 +172,7 @@ class Scorecard:
         """The scorecard report page, as text."""
         return scorecard_html(self)
 
-    def to_text(self, fmt: TextFormat = "table") -> str:
+    def to_text(self, fmt: ScorecardFormat = "table") -> str:
         """What ``qtbt scorecard --format FMT`` prints.
 
         Parameters

@@ -5,14 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
+from backtest._typing import ParamKind
 from backtest.data.catalog import suggest
 from backtest.exceptions import ParameterError
 
 __all__ = ["Param", "ParamKind", "validate_params"]
-
-ParamKind = Literal["float", "int", "str", "bool", "table"]
 
 
 @dataclass(frozen=True)
