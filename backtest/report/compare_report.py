@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from backtest.metrics.fields import COMPARE_KEYS, FIELDS
 from backtest.report.format import (
     DASH,
     Formatter,
@@ -22,13 +23,10 @@ if TYPE_CHECKING:  # the comparison imports this module to render itself
 
 __all__ = ["OVERALL_METRICS", "comparison_html", "comparison_markdown"]
 
+_FORMATS = {"fraction": fmt_pct, "ratio": fmt_num, "count": fmt_int}
+
 #: headline metrics of a comparison: key, label, formatter
-OVERALL_METRICS = (("total_return", "Total return", fmt_pct), ("cagr", "CAGR", fmt_pct),
-            ("ann_return", "Ann. return", fmt_pct), ("ann_vol", "Volatility", fmt_pct),
-            ("sharpe", "Sharpe", fmt_num), ("sortino", "Sortino", fmt_num),
-            ("max_drawdown", "Max drawdown", fmt_pct), ("hit_rate", "Hit rate", fmt_pct),
-            ("turnover", "Turnover / yr", fmt_num), ("costs", "Costs / yr", fmt_pct),
-            ("trades", "Trades", fmt_int), ("days", "Sessions", fmt_int))
+OVERALL_METRICS = tuple((k, FIELDS[k].label, _FORMATS[FIELDS[k].kind]) for k in COMPARE_KEYS)
 
 
 def _overall_html(c: Comparison) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from backtest.metrics.fields import label
 from backtest.report.format import fmt_int, fmt_interval, fmt_num, fmt_pct
 from backtest.report.html import (
     Cell,
@@ -25,8 +26,7 @@ if TYPE_CHECKING:  # the result imports this module to render itself
 __all__ = ["REPORT_FILE", "episode_table_html", "regime_table_html", "render_run_report"]
 
 REPORT_FILE = REPORT
-_EPISODE_HEADS = {"total_return": "Return", "ann_return": "Ann. return", "ann_vol": "Volatility",
-                  "sharpe": "Sharpe", "max_drawdown": "Max drawdown", "hit_rate": "Hit rate"}
+
 
 
 def _version(result: RunResult) -> str:
@@ -119,7 +119,7 @@ def episode_table_html(r: RunResult) -> str:
     t = r.episode_table
     series = list(dict.fromkeys(str(s) for s in t["series"]))
     groups = [Cell("episode", colspan=5)]
-    groups += [Cell(_EPISODE_HEADS[m], colspan=len(series)) for m in EPISODE_METRICS]
+    groups += [Cell(label(m), colspan=len(series)) for m in EPISODE_METRICS]
     heads: list[Cell | str] = ["#", "regime", "start", "end", Cell("days", True)]
     heads += [Cell(s, True) for _ in EPISODE_METRICS for s in series]
     rows = []

@@ -35,6 +35,7 @@ from backtest.metrics import (
     sharpe,
     total_return,
 )
+from backtest.metrics.fields import EPISODE_KEYS
 from backtest.regimes.labels import LABELS
 from backtest.report.bootstrap import BootstrapSpec, percentile_interval, replicates
 
@@ -50,7 +51,7 @@ __all__ = [
 
 ALL = "all"
 MIN_DAYS = 126  # half a year of sessions: fewer, and a regime's numbers are flagged
-EPISODE_METRICS = ("total_return", "ann_return", "ann_vol", "sharpe", "max_drawdown", "hit_rate")
+EPISODE_METRICS = EPISODE_KEYS
 _FLAT_RTOL = 1e-10
 
 
