@@ -25,8 +25,15 @@ from backtest.data.catalog import get_spec
 from backtest.data.panel import build_panel
 from backtest.data.store import DataStore, as_store
 from backtest.engine import EngineConfig
-from backtest.exceptions import EmptyRangeError, ParameterError, QtbtWarning, StaleSeriesWarning
-from backtest.regimes.api import regime_labels_with_phases
+from backtest.exceptions import (
+    EmptyRangeError,
+    ParameterError,
+    QtbtWarning,
+    SeriesNotAvailableError,
+    StaleSeriesWarning,
+)
+from backtest.regimes.api import regime_labels, regime_labels_with_phases
+from backtest.regimes.compare import compare_labels, warn_if_episode_counts_differ
 from backtest.runner.config import RunConfig
 from backtest.strategy import StrategyContext, StrategySpec, get_strategy
 
@@ -245,6 +252,40 @@ def adjusted_open(assets: Sequence[str], store: DataStore, start: pd.Timestamp,
     return pd.DataFrame({a: raw[f"{a}.Open"] * raw[a] / raw[f"{a}.Close"] for a in assets})
 
 
+def disagreement_note(cfg: RunConfig, store: DataStore, labels: pd.Series) -> str | None:
+    """Where the run's classifier disagrees with the others that are cheap to run.
+
+    The run's labels are compared with the calendar's and the ``rules``
+    classifier's (whichever the run does not use) over the backtest sessions.
+    A different number of QT episodes also raises a
+    :class:`~backtest.exceptions.ClassifierDisagreementWarning`; the counts
+    the run reports stay those of its own classifier. A classifier whose data
+    the store lacks is named in the note, not skipped silently.
+    """
+    index = pd.DatetimeIndex(labels.index)
+    others: dict[str, pd.Series] = {}
+    missing: list[str] = []
+    for name in ("calendar", "rules"):
+        if name == cfg.classifier:
+            continue
+        try:
+            others[name] = regime_labels(index, store, name, cfg.anchor, cfg.end_of_qt_days)
+        except SeriesNotAvailableError:
+            missing.append(name)
+    parts = []
+    for name, other in others.items():
+        d = compare_labels(labels, other, (cfg.classifier, name))
+        parts.append(f"{name} disagrees on {d.share:.1%} of sessions ({len(d.periods)} "
+                     "stretches)")
+    if others:
+        warn_if_episode_counts_differ(cfg.classifier, {cfg.classifier: labels, **others})
+    if missing:
+        parts.append(f"no data to run {', '.join(missing)}")
+    if not parts:
+        return None
+    return f"regimes by {cfg.classifier}: " + "; ".join(parts) + " (`qtbt regimes --compare`)."
+
+
 def _needs(specs: Iterable[tuple[StrategySpec, Mapping[str, Any]]]
            ) -> tuple[list[str], list[str]]:
     """Tickers and macro series of every (spec, params), first-seen order; tickers checked."""
@@ -269,8 +310,9 @@ def _read(cfg: RunConfig, store: DataStore, assets: list[str], series: list[str]
         cash, cash_note = cash_rate_series(cfg, store, sessions)
         ctx = _context(assets, series, cfg, store, start, end)
         open_ = adjusted_open(assets, store, start, end) if engine.execution == "open" else None
+        regime_note = disagreement_note(cfg, store, ctx.regimes.loc[start:end])
     notes = [n for n in (_TUNED.get(cfg.classifier), range_note,
-                         cash_note) if n is not None]
+                         cash_note, regime_note) if n is not None]
     for w in caught:
         if str(w.message) not in notes:
             notes.append(str(w.message))
