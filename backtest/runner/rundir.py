@@ -161,7 +161,7 @@ def write_run(out: RunOutput, root: str | Path = "results", run_id: str | None =
         targets = res.targets.ffill().fillna(0.0)
         targets.index.name = "date"
         targets.to_parquet(tmp / "weights.parquet")
-        res.weights.rename_axis("date").to_parquet(tmp / "positions.parquet")
+        res.positions.rename_axis("date").to_parquet(tmp / "positions.parquet")
         out.regimes.to_frame("regime").rename_axis("date").to_parquet(tmp / "regimes.parquet")
         if out.cash_rate is not None:
             out.cash_rate.rename("cash_rate").to_frame().rename_axis("date").to_parquet(

@@ -3,9 +3,11 @@
 A numba port of what :func:`backtest.engine.run_backtest` does with vectorbt,
 one configuration (column) after another, without building vectorbt objects:
 
-* the rebalance schedule of :mod:`backtest.engine.schedule` (daily,
-  first decision per ISO week or month, regime change, drift), every rule
-  also selecting the first decision;
+* the selection rules of :data:`backtest.engine.schedule.SCHEDULES` (every
+  decision, first decision per period key, regime change, drift), compared
+  as the named ``RULE_*`` constants, every rule also selecting the first
+  decision; the drift arithmetic is :mod:`backtest.engine.drift`, shared
+  with the vectorbt engine;
 * a decision at the close of *t* fills at the close (or open) of *t+1* as a
   target percentage of the portfolio value at the fill prices, orders sorted
   by approximate value (sells first, vectorbt's ``call_seq="auto"``),
@@ -29,14 +31,22 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from backtest.engine.drift import drift_to, growth, max_gap
+from backtest.engine.prepare import MIN_SHARES, no_price_error
+from backtest.engine.schedule import (
+    RULE_EVERY_DECISION,
+    RULE_FIRST_IN_PERIOD,
+    RULE_ON_DRIFT,
+    RULE_ON_REGIME_CHANGE,
+)
 from backtest.exceptions import ParameterError
+from backtest.metrics.performance import TRADING_DAYS
 from backtest.sweep.plan import KernelSettings, Market, TargetPlan
 
 __all__ = ["SimOutput", "simulate"]
 
 _REL = 1e-9  # vectorbt.utils.math_.rel_tol
 _ABS = 1e-12  # vectorbt.utils.math_.abs_tol
-_MIN_SHARES = 1e-8  # the engine's min_size
 
 
 @njit(cache=True)
@@ -81,31 +91,10 @@ def _argsort_insert(values: np.ndarray, idx: np.ndarray, n: int) -> None:  # pra
 
 
 @njit(cache=True)
-def _growth(new: float, old: float) -> float:  # pragma: no cover - compiled
-    g = new / old
-    return g if math.isfinite(g) else 1.0
-
-
-@njit(cache=True)
-def _drift_to(w: np.ndarray, base: np.ndarray, grow: np.ndarray,
-              n: int) -> None:  # pragma: no cover - compiled
-    """``w <- drift(base, grow)``: weights after prices move (cash earns nothing)."""
-    s_w = 0.0
-    s_g = 0.0
-    for k in range(n):
-        s_w += base[k]
-        w[k] = base[k] * grow[k]
-        s_g += w[k]
-    total = (1.0 - s_w) + s_g
-    for k in range(n):
-        w[k] = w[k] / total if total > 0 else np.nan
-
-
-@njit(cache=True)
 def simulate_nb(  # pragma: no cover - compiled
     close: np.ndarray, close0: np.ndarray, exec_px: np.ndarray, val_px: np.ndarray,
     rate: np.ndarray, codes: np.ndarray, tables: np.ndarray, cols: np.ndarray, n_assets: np.ndarray,
-    rebalance: int, period_key: np.ndarray, change: np.ndarray, threshold: float,
+    rule: int, period_key: np.ndarray, change: np.ndarray, threshold: float,
     open_exec: bool, fees: float, slippage: float, borrow_daily: float, init_cash: float,
     out_ret: np.ndarray, out_turn: np.ndarray, out_trades: np.ndarray, out_err: np.ndarray,
 ) -> None:
@@ -207,7 +196,7 @@ def simulate_nb(  # pragma: no cover - compiled
                             fill = max_req / adj
                             paid = cash - max_req
                             spent = cash
-                        if _is_close(order, 0.0) or _is_less(fill, _MIN_SHARES):
+                        if _is_close(order, 0.0) or _is_less(fill, MIN_SHARES):
                             continue
                         cash = _add(cash, -spent)
                         pos[k] = _add(pos[k], fill)
@@ -215,7 +204,7 @@ def simulate_nb(  # pragma: no cover - compiled
                     else:
                         adj = price * (1.0 - slippage)
                         fill = -order
-                        if _is_close(fill, 0.0) or _is_less(fill, _MIN_SHARES):
+                        if _is_close(fill, 0.0) or _is_less(fill, MIN_SHARES):
                             continue
                         acq = fill * adj
                         paid = acq * fees
@@ -264,38 +253,32 @@ def simulate_nb(  # pragma: no cover - compiled
             has_new = code >= 0
             if has_new:
                 cur = code
-            if rebalance == 3:  # drift: costless weights, reset at each fill
-                if i > 0:
-                    if sel_prev and not open_exec:
-                        for k in range(n):
-                            w[k] = tables[v, exec_code, k]
-                    elif sel_prev:
-                        for k in range(n):
-                            grow[k] = _growth(close[i, cols[v, k]], exec_px[i, cols[v, k]])
-                        _drift_to(w, tables[v, exec_code], grow, n)
-                    else:
-                        for k in range(n):
-                            grow[k] = _growth(close[i, cols[v, k]], close[i - 1, cols[v, k]])
-                        _drift_to(w, w, grow, n)
+            if rule == RULE_ON_DRIFT and i > 0:  # costless weights, reset at each fill
+                if sel_prev and not open_exec:
+                    for k in range(n):
+                        w[k] = tables[v, exec_code, k]
+                else:
+                    for k in range(n):
+                        c = cols[v, k]
+                        grow[k] = growth(close[i, c], exec_px[i, c] if sel_prev else
+                                         close[i - 1, c])
+                    drift_to(w, tables[v, exec_code] if sel_prev else w, grow, n)
             sel = False
             if not started:
                 sel = has_new
                 started = has_new
                 if has_new:
                     last_key = period_key[i]
-            elif rebalance == 0:
+            elif rule == RULE_EVERY_DECISION:
                 sel = has_new
-            elif rebalance == 1:
+            elif rule == RULE_FIRST_IN_PERIOD:
                 if has_new and period_key[i] != last_key:
                     sel = True
                     last_key = period_key[i]
-            elif rebalance == 2:
+            elif rule == RULE_ON_REGIME_CHANGE:
                 sel = change[i]
             else:
-                gap = 0.0
-                for k in range(n):
-                    gap = max(gap, abs(w[k] - tables[v, cur, k]))
-                sel = gap > threshold
+                sel = max_gap(w, tables[v, cur], n) > threshold
             if sel:
                 exec_code = cur
             sel_prev = sel and i + 1 < n_rows
@@ -355,7 +338,7 @@ def simulate(market: Market, settings: KernelSettings, plan: TargetPlan,
         market.close, np.nan_to_num(market.close), market.exec_price, market.val_price,
         market.rate,
         plan.codes, plan.tables, plan.cols, plan.n_assets,
-        settings.rebalance, settings.period_key, settings.change, settings.drift_threshold,
+        settings.rule, settings.period_key, settings.change, settings.drift_threshold,
         settings.open_exec, settings.fees, settings.slippage, settings.borrow_daily,
         settings.init_cash, out_ret, out_turn, out_trades, out_err,
     )
@@ -364,13 +347,19 @@ def simulate(market: Market, settings: KernelSettings, plan: TargetPlan,
         k = int(bad[0])
         code, i, c = (int(x) for x in out_err[k])
         who = names[k] if names is not None else f"configuration {k}"
-        asset = market.universe[c]
-        day = f"{market.sessions[i]:%Y-%m-%d}"
         if code == 1:
-            raise ParameterError(
-                f"{who}: a target on {asset!r} decided on {market.sessions[i - 1]:%Y-%m-%d} "
-                f"executes on {day}, where {asset!r} has no price; set its weight to 0 (or NaN) "
-                "until it has prices."
-            )
-        raise ParameterError(f"{who}: cash went negative on {day}; check leverage settings.")
-    return SimOutput(out_ret, out_turn * 252.0 / t, out_trades)
+            raise _no_price(market, settings, plan, k, i, c, who)
+        raise ParameterError(f"{who}: cash went negative on {market.sessions[i]:%Y-%m-%d}; "
+                             "check leverage settings.")
+    return SimOutput(out_ret, out_turn * TRADING_DAYS / t, out_trades)
+
+
+def _no_price(market: Market, settings: KernelSettings, plan: TargetPlan, k: int, i: int,
+              c: int, who: str) -> ParameterError:
+    """The engine's error for configuration ``k``'s order on asset ``c`` at session ``i``."""
+    codes = plan.codes[k if plan.codes.shape[0] > 1 else 0, :i]
+    row = int(codes[codes >= 0][-1])  # the target in force when the order was decided
+    weight = float(plan.tables[k, row, list(plan.cols[k]).index(c)])
+    missing_open = settings.open_exec and bool(np.isnan(market.exec_price[i, c]))
+    return no_price_error(market.universe[c], weight, market.sessions[i - 1],
+                          market.sessions[i], "open" if missing_open else "close", who=who)

@@ -117,8 +117,8 @@ def test_drift_through_the_engine_resets_weights() -> None:
     cfg = EngineConfig(costs_bps=0.0, rebalance="drift", drift_threshold=0.05)
     res = run_backtest(_drift_targets(), D_CLOSE, cfg)
     assert list(res.rebalance_days) == [D_IDX[1], D_IDX[5]]
-    np.testing.assert_allclose(res.weights.iloc[4, :2].to_numpy(), [1.25 / 2.25, 1 / 2.25])
-    np.testing.assert_allclose(res.weights.iloc[5, :2].to_numpy(), [0.5, 0.5], atol=1e-12)
+    np.testing.assert_allclose(res.positions.iloc[4, :2].to_numpy(), [1.25 / 2.25, 1 / 2.25])
+    np.testing.assert_allclose(res.positions.iloc[5, :2].to_numpy(), [0.5, 0.5], atol=1e-12)
 
 
 def test_drift_with_open_execution_drifts_after_the_open_fill() -> None:

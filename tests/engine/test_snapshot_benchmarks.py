@@ -63,7 +63,7 @@ def test_monthly_sixty_forty_matches_pandas(spy_ief: pd.DataFrame) -> None:
     exp_ret, exp_w = _independent_sixty_forty(spy_ief)
     np.testing.assert_allclose(res.returns.to_numpy(), exp_ret.to_numpy(), rtol=0, atol=1e-9)
     np.testing.assert_allclose(
-        res.weights[["SPY", "IEF"]].to_numpy(), exp_w.to_numpy(), rtol=0, atol=1e-9
+        res.positions[["SPY", "IEF"]].to_numpy(), exp_w.to_numpy(), rtol=0, atol=1e-9
     )
     assert len(res.rebalance_days) == 132  # 11 years x 12 months
     assert all(d.day <= 5 for d in res.rebalance_days)
@@ -78,5 +78,5 @@ def test_sixty_forty_costs_are_reported_and_reduce_returns(spy_ief: pd.DataFrame
     )
     assert 0 < paid.costs.sum() < 0.01
     assert paid.equity.iloc[-1] < free.equity.iloc[-1]
-    s1, s2 = paid.summary(), paid.summary()
+    s1, s2 = paid.metrics(), paid.metrics()
     assert s1 == s2

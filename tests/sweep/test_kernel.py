@@ -89,8 +89,9 @@ def test_target_on_asset_without_price_is_an_error() -> None:
     t = pd.DataFrame({"A": [1.0, np.nan, np.nan, np.nan]}, index=IDX[:4])
     market = Market.build(close)
     settings = KernelSettings.build(EngineConfig(rebalance="daily"), market)
-    with pytest.raises(ParameterError, match=r"'A' decided on 2021-01-04 executes on "
-                                             r"2021-01-05, where 'A' has no price"):
+    with pytest.raises(ParameterError, match=r"cfg: target 1 on 'A' decided on 2021-01-04 "
+                                             r"executes on 2021-01-05, where 'A' has no close "
+                                             r"price"):
         simulate(market, settings, TargetPlan.from_frames([t], market), names=["cfg"])
 
 
