@@ -77,33 +77,34 @@ def check_frame(name: str, frame: object, *, who: str | None = None) -> np.ndarr
     ParameterError
         Naming the first problem found.
     """
-    pre = _prefix(who)
+    problem = _frame_problem(frame)
+    if problem is None:
+        try:
+            return frame.to_numpy(dtype="float64")  # type: ignore[attr-defined]
+        except (TypeError, ValueError) as exc:
+            problem = f"must hold numbers only: {exc}"
+    raise ParameterError(f"{_prefix(who)}{name} {problem}")
+
+
+def _frame_problem(frame: object) -> str | None:
+    """What is wrong with a session-by-asset frame (message tail), or None."""
     if not isinstance(frame, pd.DataFrame):
-        raise ParameterError(
-            f"{pre}{name} must be a pandas DataFrame (index: sessions, columns: assets); got "
-            f"{type(frame).__name__}."
-        )
-    if not isinstance(frame.index, pd.DatetimeIndex):
-        raise ParameterError(f"{pre}{name} must be indexed by session (DatetimeIndex); got "
-                             f"{type(frame.index).__name__}.")
+        return ("must be a pandas DataFrame (index: sessions, columns: assets); got "
+                f"{type(frame).__name__}.")
+    index = frame.index
+    if not isinstance(index, pd.DatetimeIndex):
+        return f"must be indexed by session (DatetimeIndex); got {type(index).__name__}."
     if len(frame) == 0 or frame.shape[1] == 0:
-        raise ParameterError(
-            f"{pre}{name} is empty ({frame.shape[0]} rows, {frame.shape[1]} columns).")
-    if frame.index.has_duplicates:
-        dup = frame.index[frame.index.duplicated()][0]
-        raise ParameterError(
-            f"{pre}{name} has duplicate session {fmt_date(dup)}; one row per session.")
-    if not frame.index.is_monotonic_increasing:
-        raise ParameterError(
-            f"{pre}{name} index must be increasing; sort it (frame.sort_index()).")
+        return f"is empty ({frame.shape[0]} rows, {frame.shape[1]} columns)."
+    if index.has_duplicates:
+        return f"has duplicate session {fmt_date(index[index.duplicated()][0])}; one row per " \
+               "session."
+    if not index.is_monotonic_increasing:
+        return "index must be increasing; sort it (frame.sort_index())."
     if frame.columns.has_duplicates:
         col = frame.columns[frame.columns.duplicated()][0]
-        raise ParameterError(
-            f"{pre}{name} has duplicate column {col!r}; one column per asset.")
-    try:
-        return frame.to_numpy(dtype="float64")
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{pre}{name} must hold numbers only: {exc}") from None
+        return f"has duplicate column {col!r}; one column per asset."
+    return None
 
 
 def check_targets(targets: object, *, who: str | None = None) -> np.ndarray:

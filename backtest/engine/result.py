@@ -131,7 +131,7 @@ class BacktestResult:
         Parameters
         ----------
         rf : Series or float, optional
-            Daily risk-free simple return for the Sharpe and Sortino ratios.
+            As in :meth:`metrics`.
 
         Returns
         -------
@@ -145,18 +145,10 @@ class BacktestResult:
                             ).rename_axis("metric")
 
     def to_text(self, rf: pd.Series | float | None = None) -> str:
-        """The :meth:`summary` as aligned text, one metric per line.
+        """The :meth:`summary` as aligned text: ``name  value`` lines, one metric each.
 
-        Parameters
-        ----------
-        rf : Series or float, optional
-            Daily risk-free simple return for the Sharpe and Sortino ratios.
-
-        Returns
-        -------
-        str
-            ``name  value`` lines, names left-aligned, values right-aligned;
-            floats with up to 6 significant digits.
+        Names are left-aligned, values right-aligned; floats show up to 6
+        significant digits. ``rf`` is passed to :meth:`metrics`.
         """
         rows = [(str(k), _fmt(v)) for k, v in self.metrics(rf).items()]
         wk = max((len(k) for k, _ in rows), default=0)

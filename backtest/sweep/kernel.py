@@ -91,6 +91,246 @@ def _argsort_insert(values: np.ndarray, idx: np.ndarray, n: int) -> None:  # pra
 
 
 @njit(cache=True)
+def _buy(order: float, price: float, cash: float, fees: float,
+         slippage: float) -> tuple[float, float, float, float]:  # pragma: no cover - compiled
+    """A buy as vectorbt fills it: ``(shares, fill price, fee, cash spent)``; 0 shares = none.
+
+    The buy is limited by the cash on hand and pays its fee from that cash.
+    """
+    adj = price * (1.0 + slippage)
+    if cash == 0:
+        return 0.0, adj, 0.0, 0.0
+    req = order * adj
+    req_fees = req * fees
+    total = req + req_fees
+    if _is_close(total, cash) or total < cash:
+        fill = order
+        paid = req_fees
+        spent = total
+    else:
+        max_req = cash / (1.0 + fees)
+        if max_req <= 0:
+            return 0.0, adj, 0.0, 0.0
+        fill = max_req / adj
+        paid = cash - max_req
+        spent = cash
+    if _is_close(order, 0.0) or _is_less(fill, MIN_SHARES):
+        return 0.0, adj, 0.0, 0.0
+    return fill, adj, paid, spent
+
+
+@njit(cache=True)
+def _sell(order: float, price: float, fees: float,
+          slippage: float) -> tuple[float, float, float, float]:  # pragma: no cover - compiled
+    """A sell of ``-order`` shares: ``(shares, fill price, fee, cash received)``; 0 = none."""
+    adj = price * (1.0 - slippage)
+    fill = -order
+    if _is_close(fill, 0.0) or _is_less(fill, MIN_SHARES):
+        return 0.0, adj, 0.0, 0.0
+    acq = fill * adj
+    paid = acq * fees
+    got = _add(acq, -paid)
+    if got < 0:
+        return 0.0, adj, 0.0, 0.0
+    return fill, adj, paid, got
+
+
+@njit(cache=True)
+def _rebalance(  # pragma: no cover - compiled
+    i: int, row: np.ndarray, pos: np.ndarray, size: np.ndarray, value_ord: np.ndarray,
+    seq: np.ndarray, flow: np.ndarray, close: np.ndarray, exec_px: np.ndarray,
+    val_px: np.ndarray, cols_v: np.ndarray, n: int, cash: float, book: float, fees: float,
+    slippage: float, err: np.ndarray,
+) -> tuple[float, float, float, int]:
+    """Trade to the target ``row`` at session ``i``: ``(cash, book, traded value, fills)``.
+
+    Target-percent orders on the portfolio value at the valuation prices,
+    filled in order of approximate value (sells first). Positions are
+    updated in place. ``err`` gets ``[1, i, asset]`` for a target on an
+    asset without a price, ``[2, i, asset]`` for negative cash.
+    """
+    value_now = cash
+    for k in range(n):
+        if pos[k] != 0:
+            value_now += pos[k] * val_px[i, cols_v[k]]
+    for k in range(n):
+        c = cols_v[k]
+        tgt = row[k]
+        exists = not math.isnan(close[i, c])
+        if tgt != 0.0 or exists:
+            if math.isnan(exec_px[i, c]) or (not exists and tgt != 0.0):
+                err[0], err[1], err[2] = 1, i, c
+            size[k] = tgt
+        else:
+            size[k] = np.nan
+        value_ord[k] = size[k] * value_now - pos[k] * val_px[i, c]
+        seq[k] = k
+        flow[k] = 0.0
+    if err[0] != 0:
+        return cash, book, 0.0, 0
+    _argsort_insert(value_ord, seq, n)
+    traded = 0.0
+    fills = 0
+    for kk in range(n):
+        k = seq[kk]
+        c = cols_v[k]
+        if _is_close(cash, 0.0):
+            cash = 0.0
+        if _is_close(pos[k], 0.0):
+            pos[k] = 0.0
+        price = exec_px[i, c]
+        if math.isnan(size[k]) or math.isnan(price):
+            continue
+        if cash < 0:
+            err[0], err[1], err[2] = 2, i, c
+            return cash, book, traded, fills
+        vnow = 0.0 if _is_close(value_now, 0.0) else value_now
+        if math.isnan(vnow) or vnow <= 0:
+            continue
+        order = size[k] * vnow / val_px[i, c] - pos[k]
+        if order > 0:
+            fill, adj, paid, spent = _buy(order, price, cash, fees, slippage)
+            if fill > 0:
+                cash = _add(cash, -spent)
+                pos[k] = _add(pos[k], fill)
+                flow[k] = _add(0.0, -fill * adj - paid)
+        else:
+            fill, adj, paid, got = _sell(order, price, fees, slippage)
+            if fill > 0:
+                cash = cash + got
+                pos[k] = _add(pos[k], -fill)
+                flow[k] = _add(0.0, fill * adj - paid)
+        if fill > 0:
+            traded += fill * adj
+            fills += 1
+    row_flow = 0.0
+    for k in range(n):
+        row_flow += flow[k]
+    return cash, _add(book, row_flow), traded, fills
+
+
+@njit(cache=True)
+def _snap(cash: float, pos: np.ndarray, n: int) -> float:  # pragma: no cover - compiled
+    """Vectorbt snaps near-zero cash and positions to 0 on the rows after a fill."""
+    if _is_close(cash, 0.0):
+        cash = 0.0
+    for k in range(n):
+        if _is_close(pos[k], 0.0):
+            pos[k] = 0.0
+    return cash
+
+
+@njit(cache=True)
+def _short_weight(close_i: np.ndarray, cols_v: np.ndarray, pos: np.ndarray, n: int,
+                  value: float) -> float:  # pragma: no cover - compiled
+    """Sum of absolute short weights at the close (what the borrow fee is charged on)."""
+    short = 0.0
+    for k in range(n):
+        if pos[k] != 0:
+            wk = close_i[cols_v[k]] * pos[k] / value
+            if -wk > 0:
+                short += -wk
+    return short
+
+
+@njit(cache=True)
+def _select(rule: int, has_new: bool, started: bool, key: np.int64, last_key: np.int64,
+            changed: bool, drifted: bool) -> tuple[bool, bool, np.int64]:  # pragma: no cover
+    """Is this close's decision traded? ``(selected, started, last period key)``.
+
+    The first decision is always selected; then the schedule's rule decides.
+    """
+    if not started:
+        return has_new, has_new, key if has_new else last_key
+    if rule == RULE_EVERY_DECISION:
+        return has_new, True, last_key
+    if rule == RULE_FIRST_IN_PERIOD:
+        if has_new and key != last_key:
+            return True, True, key
+        return False, True, last_key
+    if rule == RULE_ON_REGIME_CHANGE:
+        return changed, True, last_key
+    return drifted, True, last_key
+
+
+@njit(cache=True)
+def _simulate_one(  # pragma: no cover - compiled
+    v: int, close: np.ndarray, close0: np.ndarray, exec_px: np.ndarray, val_px: np.ndarray,
+    rate: np.ndarray, codes_v: np.ndarray, tables_v: np.ndarray, cols_v: np.ndarray, n: int,
+    rule: int, period_key: np.ndarray, change: np.ndarray, threshold: float,
+    open_exec: bool, fees: float, slippage: float, borrow_daily: float, init_cash: float,
+    out_ret: np.ndarray, err: np.ndarray,
+) -> tuple[float, int]:
+    """One configuration: daily returns into ``out_ret[v]``; ``(sum of turnover, fills)``."""
+    width = tables_v.shape[1]
+    pos = np.zeros(width)
+    size = np.zeros(width)
+    value_ord = np.zeros(width)
+    seq = np.zeros(width, dtype=np.int64)
+    flow = np.zeros(width)
+    w = np.zeros(width)
+    grow = np.zeros(width)
+    cash = init_cash  # cash in simulation order (sizes orders)
+    book = init_cash  # cash as vectorbt books it from order records (values the portfolio)
+    prev_value = init_cash
+    cash_w_prev = 1.0
+    short_prev = 0.0
+    cur = -1  # table row in force
+    exec_code = -1  # row of the selected decision, filled at the next session
+    sel_prev = dirty = started = False
+    last_key = np.int64(-1)
+    turn = 0.0
+    trades = 0
+    n_rows = close.shape[0]
+    for i in range(n_rows):
+        traded = 0.0
+        if sel_prev:
+            cash, book, traded, fills = _rebalance(
+                i, tables_v[exec_code], pos, size, value_ord, seq, flow, close, exec_px, val_px,
+                cols_v, n, cash, book, fees, slippage, err)
+            if err[0] != 0:
+                break
+            trades += fills
+            dirty = True
+        elif dirty:
+            dirty = False
+            cash = _snap(cash, pos, n)
+        asset_sum = 0.0
+        for k in range(n):  # close0 is 0 where the close is NaN (then the position is 0)
+            asset_sum += close0[i, cols_v[k]] * pos[k]
+        value = book + asset_sum
+        out_ret[v, i] = value / prev_value - 1.0 + rate[i] * cash_w_prev - borrow_daily * short_prev
+        turn += traded / prev_value
+        short_prev = _short_weight(close[i], cols_v, pos, n, value) if borrow_daily != 0.0 else 0.0
+        cash_w_prev = book / value
+        prev_value = value
+        # the decision at this close: is it traded at the next session?
+        code = codes_v[i]
+        has_new = code >= 0
+        if has_new:
+            cur = code
+        if rule == RULE_ON_DRIFT and i > 0:
+            if sel_prev and not open_exec:
+                for k in range(n):
+                    w[k] = tables_v[exec_code, k]
+            elif sel_prev:
+                for k in range(n):
+                    grow[k] = growth(close[i, cols_v[k]], exec_px[i, cols_v[k]])
+                drift_to(w, tables_v[exec_code], grow, n)
+            else:
+                for k in range(n):
+                    grow[k] = growth(close[i, cols_v[k]], close[i - 1, cols_v[k]])
+                drift_to(w, w, grow, n)
+        drifted = rule == RULE_ON_DRIFT and started and max_gap(w, tables_v[cur], n) > threshold
+        sel, started, last_key = _select(rule, has_new, started, period_key[i], last_key,
+                                         change[i], drifted)
+        if sel:
+            exec_code = cur
+        sel_prev = sel and i + 1 < n_rows
+    return turn, trades
+
+
+@njit(cache=True)
 def simulate_nb(  # pragma: no cover - compiled
     close: np.ndarray, close0: np.ndarray, exec_px: np.ndarray, val_px: np.ndarray,
     rate: np.ndarray, codes: np.ndarray, tables: np.ndarray, cols: np.ndarray, n_assets: np.ndarray,
@@ -105,183 +345,11 @@ def simulate_nb(  # pragma: no cover - compiled
     ``[code, session, asset]`` of the first problem (code 1: a target on an
     asset without a price at its fill; 2: negative cash), 0 = none.
     """
-    n_rows = close.shape[0]
-    width = tables.shape[2]
-    pos = np.zeros(width)
-    size = np.zeros(width)
-    value_ord = np.zeros(width)
-    seq = np.zeros(width, dtype=np.int64)
-    flow = np.zeros(width)
-    w = np.zeros(width)
-    grow = np.zeros(width)
     for v in range(tables.shape[0]):
-        n = n_assets[v]
-        cv = v if codes.shape[0] > 1 else 0
-        for k in range(width):
-            pos[k] = 0.0
-            w[k] = 0.0
-        cash = init_cash  # cash in simulation order (sizes orders)
-        book = init_cash  # cash as vectorbt books it from order records (values the portfolio)
-        prev_value = init_cash
-        cash_w_prev = 1.0
-        short_prev = 0.0
-        cur = -1  # table row in force
-        exec_code = -1  # row of the selected decision, filled at the next session
-        sel_prev = False
-        dirty = False
-        started = False
-        last_key = np.int64(-1)
-        turn = 0.0
-        trades = 0
-        for i in range(n_rows):
-            traded = 0.0
-            if sel_prev:
-                row = tables[v, exec_code]
-                value_now = cash
-                for k in range(n):
-                    if pos[k] != 0:
-                        value_now += pos[k] * val_px[i, cols[v, k]]
-                for k in range(n):
-                    c = cols[v, k]
-                    tgt = row[k]
-                    exists = not math.isnan(close[i, c])
-                    if tgt != 0.0 or exists:
-                        if math.isnan(exec_px[i, c]) or (not exists and tgt != 0.0):
-                            out_err[v, 0] = 1
-                            out_err[v, 1] = i
-                            out_err[v, 2] = c
-                        size[k] = tgt
-                    else:
-                        size[k] = np.nan
-                    value_ord[k] = size[k] * value_now - pos[k] * val_px[i, c]
-                    seq[k] = k
-                    flow[k] = 0.0
-                if out_err[v, 0] != 0:
-                    break
-                _argsort_insert(value_ord, seq, n)
-                for kk in range(n):
-                    k = seq[kk]
-                    c = cols[v, k]
-                    if _is_close(cash, 0.0):
-                        cash = 0.0
-                    if _is_close(pos[k], 0.0):
-                        pos[k] = 0.0
-                    price = exec_px[i, c]
-                    if math.isnan(size[k]) or math.isnan(price):
-                        continue
-                    if cash < 0:
-                        out_err[v, 0] = 2
-                        out_err[v, 1] = i
-                        out_err[v, 2] = c
-                        break
-                    vnow = 0.0 if _is_close(value_now, 0.0) else value_now
-                    if math.isnan(vnow) or vnow <= 0:
-                        continue
-                    order = size[k] * vnow / val_px[i, c] - pos[k]
-                    if order > 0:
-                        adj = price * (1.0 + slippage)
-                        if cash == 0:
-                            continue
-                        req = order * adj
-                        req_fees = req * fees
-                        total = req + req_fees
-                        if _is_close(total, cash) or total < cash:
-                            fill = order
-                            paid = req_fees
-                            spent = total
-                        else:
-                            max_req = cash / (1.0 + fees)
-                            if max_req <= 0:
-                                continue
-                            fill = max_req / adj
-                            paid = cash - max_req
-                            spent = cash
-                        if _is_close(order, 0.0) or _is_less(fill, MIN_SHARES):
-                            continue
-                        cash = _add(cash, -spent)
-                        pos[k] = _add(pos[k], fill)
-                        flow[k] = _add(0.0, -fill * adj - paid)
-                    else:
-                        adj = price * (1.0 - slippage)
-                        fill = -order
-                        if _is_close(fill, 0.0) or _is_less(fill, MIN_SHARES):
-                            continue
-                        acq = fill * adj
-                        paid = acq * fees
-                        got = _add(acq, -paid)
-                        if got < 0:
-                            continue
-                        cash = cash + got
-                        pos[k] = _add(pos[k], -fill)
-                        flow[k] = _add(0.0, fill * adj - paid)
-                    traded += fill * adj
-                    trades += 1
-                if out_err[v, 0] != 0:
-                    break
-                row_flow = 0.0
-                for k in range(n):
-                    row_flow += flow[k]
-                book = _add(book, row_flow)
-                dirty = True
-            elif dirty:  # vectorbt snaps near-zero cash and positions on every later row
-                dirty = False
-                if _is_close(cash, 0.0):
-                    cash = 0.0
-                for k in range(n):
-                    if _is_close(pos[k], 0.0):
-                        pos[k] = 0.0
-            # value at the close, and the return overlay on the previous close's weights
-            asset_sum = 0.0
-            for k in range(n):  # close0 is 0 where the close is NaN (then the position is 0)
-                asset_sum += close0[i, cols[v, k]] * pos[k]
-            value = book + asset_sum
-            ret = value / prev_value - 1.0 + rate[i] * cash_w_prev - borrow_daily * short_prev
-            out_ret[v, i] = ret
-            turn += traded / prev_value
-            short = 0.0
-            if borrow_daily != 0.0:
-                for k in range(n):
-                    if pos[k] != 0:
-                        wk = close[i, cols[v, k]] * pos[k] / value
-                        if -wk > 0:
-                            short += -wk
-            cash_w_prev = book / value
-            short_prev = short
-            prev_value = value
-            # the decision at this close: is it traded at the next session?
-            code = codes[cv, i]
-            has_new = code >= 0
-            if has_new:
-                cur = code
-            if rule == RULE_ON_DRIFT and i > 0:  # costless weights, reset at each fill
-                if sel_prev and not open_exec:
-                    for k in range(n):
-                        w[k] = tables[v, exec_code, k]
-                else:
-                    for k in range(n):
-                        c = cols[v, k]
-                        grow[k] = growth(close[i, c], exec_px[i, c] if sel_prev else
-                                         close[i - 1, c])
-                    drift_to(w, tables[v, exec_code] if sel_prev else w, grow, n)
-            sel = False
-            if not started:
-                sel = has_new
-                started = has_new
-                if has_new:
-                    last_key = period_key[i]
-            elif rule == RULE_EVERY_DECISION:
-                sel = has_new
-            elif rule == RULE_FIRST_IN_PERIOD:
-                if has_new and period_key[i] != last_key:
-                    sel = True
-                    last_key = period_key[i]
-            elif rule == RULE_ON_REGIME_CHANGE:
-                sel = change[i]
-            else:
-                sel = max_gap(w, tables[v, cur], n) > threshold
-            if sel:
-                exec_code = cur
-            sel_prev = sel and i + 1 < n_rows
+        turn, trades = _simulate_one(
+            v, close, close0, exec_px, val_px, rate, codes[v if codes.shape[0] > 1 else 0],
+            tables[v], cols[v], n_assets[v], rule, period_key, change, threshold, open_exec,
+            fees, slippage, borrow_daily, init_cash, out_ret, out_err[v])
         out_turn[v] = turn
         out_trades[v] = trades
 

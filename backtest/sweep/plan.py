@@ -22,17 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from backtest.engine import prepare as rules
 from backtest.engine.config import EngineConfig
-from backtest.engine.prepare import (
-    cap_targets,
-    cash_rates,
-    check_frame,
-    check_priced,
-    check_prices,
-    check_same_sessions,
-    check_targets,
-    open_prices_required,
-)
 from backtest.engine.schedule import get_schedule, label_changes
 from backtest.exceptions import ParameterError
 from backtest.metrics.regime import align_labels
@@ -111,16 +102,16 @@ class Market:
             Non-positive prices, a gap after an asset's first close, or a
             missing cash return.
         """
-        px = np.ascontiguousarray(check_frame("close", close))
+        px = np.ascontiguousarray(rules.check_frame("close", close))
         index = pd.DatetimeIndex(close.index)
-        check_prices("close", px, close)
+        rules.check_prices("close", px, close)
         ex = px
         if open_ is not None:
             opens = open_.reindex(index=index, columns=close.columns)
             ex = np.ascontiguousarray(opens.to_numpy(dtype="float64"))
-            check_prices("open_", ex, opens, gaps=False)  # checked where orders fill
+            rules.check_prices("open_", ex, opens, gaps=False)  # checked where orders fill
         val = np.ascontiguousarray(pd.DataFrame(ex).ffill().to_numpy(dtype="float64"))
-        raw, rate = cash_rates(cash_rate, index)
+        raw, rate = rules.cash_rates(cash_rate, index)
         rf_arr = raw if rf is None else rf.reindex(index).to_numpy(dtype="float64")
         if regimes is not None:
             labels = align_labels(regimes, index)
@@ -184,7 +175,7 @@ class KernelSettings:
         if schedule.needs_labels and market.labels.isna().all():
             raise schedule.missing_labels("build the Market with regimes=")
         if config.execution == "open" and market.exec_price is market.close:
-            raise open_prices_required("Market.build(open_=...)")
+            raise rules.open_prices_required("Market.build(open_=...)")
         return cls(
             rule=schedule.rule,
             period_key=schedule.period_keys(market.sessions),
@@ -260,8 +251,8 @@ class TargetPlan:
             )
         if cds.size and (cds.max() >= tab.shape[1] or cds.min() < -1):
             raise ParameterError(f"codes must be -1 or a row of the tables (< {tab.shape[1]}).")
-        check_priced("the market", list(assets), market.universe)
-        flat = cap_targets(np.nan_to_num(tab.reshape(-1, tab.shape[2]), nan=0.0), max_gross,
+        rules.check_priced("the market", list(assets), market.universe)
+        flat = rules.cap_targets(np.nan_to_num(tab.reshape(-1, tab.shape[2]), nan=0.0), max_gross,
                            who="a table row")[0]
         col = np.array([market.universe.index(a) for a in assets], dtype=np.int32)
         v = tab.shape[0]
@@ -318,11 +309,11 @@ class TargetPlan:
 def _compress(frame: pd.DataFrame, market: Market, max_gross: float,
               who: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One frame -> (codes per session, distinct decision rows, universe columns)."""
-    tv = check_targets(frame, who=who)
-    check_same_sessions("the market", market.sessions, frame.index, who=who)
-    check_priced("the market", list(frame.columns), market.universe, who=who)
+    tv = rules.check_targets(frame, who=who)
+    rules.check_same_sessions("the market", market.sessions, frame.index, who=who)
+    rules.check_priced("the market", list(frame.columns), market.universe, who=who)
     has_new = ~np.isnan(tv).all(axis=1)
-    rows = cap_targets(tv[has_new], max_gross, frame.index[has_new], who=who)[0]
+    rows = rules.cap_targets(tv[has_new], max_gross, frame.index[has_new], who=who)[0]
     uniq, inverse = np.unique(np.nan_to_num(rows, nan=0.0), axis=0, return_inverse=True)
     codes = np.full(len(tv), -1, dtype=np.int32)
     codes[has_new] = inverse.reshape(-1)
