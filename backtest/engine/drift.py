@@ -10,6 +10,11 @@ same weights bit for bit.
 
 Weights are fractions of portfolio value; ``1 - sum(weights)`` is cash,
 which earns nothing in this bookkeeping.
+
+numba caches compiled code per file and does not notice when a function
+it calls from another file changes: after editing this file, delete the
+``*.nbi``/``*.nbc`` files in ``backtest/sweep/__pycache__`` (or touch
+``backtest/sweep/kernel.py``) so the kernel recompiles against it.
 """
 
 from __future__ import annotations
