@@ -77,9 +77,9 @@ if TYPE_CHECKING:  # the names below, for type checkers and IDEs
         RunOutput,
         build_run_config,
         prepare_inputs,
-        run,
         write_run,
     )
+    from backtest.runner.run import run
     from backtest.strategy import Param, StrategyContext, StrategySpec, get_strategy, load_registry
     from backtest.sweep import (
         SweepConfig,

@@ -45,6 +45,7 @@ LAYERS: dict[str, int] = {
 UPWARD_SEAMS: set[tuple[str, str]] = {
     ("backtest.eventstudy.result", "backtest.report.event_chart"),
     ("backtest.runner.run", "backtest.report.charts"),
+    ("backtest.engine.result", "backtest.report.charts"),
     ("backtest.sweep.sweep", "backtest.report.sweep_charts"),
     ("backtest.sweep.walkforward", "backtest.report.sweep_charts"),
 }
@@ -55,7 +56,8 @@ OWNERS: dict[str, tuple[str, ...]] = {
     "matplotlib": ("backtest.report",),
     "arch": ("backtest.report",),
     "dask": ("backtest.sweep.executor",),
-    "numba": ("backtest.sweep.kernel", "backtest.sweep.measures", "backtest.sweep.stats"),
+    "numba": ("backtest.engine.drift", "backtest.sweep.kernel", "backtest.sweep.measures",
+              "backtest.sweep.stats"),
     "scipy": ("backtest.sweep.stats",),
 }
 

@@ -20,6 +20,7 @@ import pandas as pd
 import typer
 
 from backtest.data.store import DataStore
+from backtest.engine.schedule import REBALANCES
 from backtest.exceptions import ParameterError
 from backtest.regimes.api import ClassifierName
 from backtest.runner.build import build_run_config, parse_params
@@ -125,7 +126,7 @@ EndOfQtOpt = Annotated[int | None, typer.Option(
     help=f"Calendar end-of-QT horizon, calendar days (1 to {MAX_END_OF_QT_DAYS}).")]
 CostsOpt = Annotated[float | None, typer.Option(help="Costs, bps of traded value (0 to 1000).")]
 RebalanceOpt = Annotated[str | None, typer.Option(
-    help="daily|weekly|monthly|regime_change|drift (default: the strategy's).")]
+    help=f"{'|'.join(REBALANCES)} (default: the strategy's).")]
 ExecutionOpt = Annotated[str | None, typer.Option(help="close (default) or open of t+1.")]
 CashOpt = Annotated[str | None, typer.Option(help="DGS3MO (default), BIL or none.")]
 

@@ -11,15 +11,14 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Literal, TypeAlias, get_args
 
+from backtest.engine.schedule import REBALANCES, Rebalance
 from backtest.exceptions import ParameterError
+from backtest.metrics.performance import TRADING_DAYS
 
 __all__ = ["EXECUTIONS", "REBALANCES", "EngineConfig", "Execution", "Rebalance"]
 
 Execution: TypeAlias = Literal["close", "open"]
-Rebalance: TypeAlias = Literal["daily", "weekly", "monthly", "regime_change", "drift"]
-
 EXECUTIONS: tuple[str, ...] = get_args(Execution)
-REBALANCES: tuple[str, ...] = get_args(Rebalance)
 
 
 def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
@@ -49,16 +48,15 @@ class EngineConfig:
         When a target decided at the close of session *t* is traded: at the
         close of session *t+1* (``"close"``, default) or at the open of
         session *t+1* (``"open"``, needs ``open_`` prices). Never at *t*.
-    rebalance : {"daily", "weekly", "monthly", "regime_change", "drift"}
-        Which decision sessions lead to an order (see
-        :func:`backtest.engine.schedule.decision_days`). ``"daily"``: every
-        session with a new target; ``"weekly"`` / ``"monthly"``: the first
-        session of each ISO week / calendar month among sessions with a new
-        target; ``"regime_change"``: every session whose regime label differs
-        from the previous session's; ``"drift"``: every session at which the
-        largest absolute gap between held and target weight exceeds
-        ``drift_threshold``. Every rule also trades the first session with a
-        valid target. Default ``"monthly"``.
+    rebalance : str
+        Which decision sessions lead to an order: a name of
+        :data:`backtest.engine.schedule.SCHEDULES` (``REBALANCES`` lists
+        them; :func:`backtest.engine.schedule.decision_days` says what each
+        selects), e.g. ``"daily"`` (every session with a new target),
+        ``"monthly"`` (the first such session of each calendar month),
+        ``"regime_change"`` or ``"drift"`` (largest absolute gap between
+        held and target weight above ``drift_threshold``). Every rule also
+        trades the first session with a valid target. Default ``"monthly"``.
     drift_threshold : float
         For ``rebalance="drift"``: weight gap (fraction of portfolio value,
         e.g. 0.05 = 5 percentage points) above which the portfolio is
@@ -119,6 +117,21 @@ class EngineConfig:
         for name in ("drift_threshold", "costs_bps", "slippage_bps", "borrow_bps",
                      "max_gross_leverage", "init_cash"):
             object.__setattr__(self, name, float(getattr(self, name)))
+
+    @property
+    def fee_rate(self) -> float:
+        """Commission as a fraction of traded value (``costs_bps / 1e4``)."""
+        return self.costs_bps / 1e4
+
+    @property
+    def slippage_rate(self) -> float:
+        """Slippage as a fraction of the fill price (``slippage_bps / 1e4``)."""
+        return self.slippage_bps / 1e4
+
+    @property
+    def borrow_daily(self) -> float:
+        """Short-borrow fee per session, fraction of short exposure (``borrow_bps / 1e4 / 252``)."""
+        return self.borrow_bps / 1e4 / TRADING_DAYS
 
     def to_dict(self) -> dict[str, str | float]:
         """Every field as a JSON-ready ``{name: value}`` dict, in declaration order."""

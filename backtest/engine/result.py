@@ -2,14 +2,20 @@
 
 Index convention for every series and frame here: NYSE sessions, the index
 of the ``close`` prices given to :func:`backtest.engine.run_backtest`. A
-value at session *t* is as of the close of *t* (weights, equity) or covers
+value at session *t* is as of the close of *t* (positions, equity) or covers
 the close of *t-1* to the close of *t* (returns, costs, turnover).
+
+Like every qtbt result, :class:`BacktestResult` offers ``metrics()`` (a
+JSON-ready dict), ``summary()`` (the same as a DataFrame), ``to_text()``
+(the same as aligned text) and ``plot()`` (a plotly figure, never shown).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
+import numpy as np
 import pandas as pd
 
 from backtest.engine.config import EngineConfig
@@ -18,7 +24,13 @@ from backtest.metrics.performance import TRADING_DAYS, performance_summary, roun
 from backtest.metrics.performance import turnover as annual_turnover
 from backtest.metrics.regime import by_regime
 
-__all__ = ["BacktestResult"]
+if TYPE_CHECKING:
+    from plotly.graph_objects import Figure
+
+__all__ = ["BacktestResult", "PlotKind"]
+
+PlotKind: TypeAlias = Literal["equity", "performance", "positions"]
+PLOT_KINDS: tuple[str, ...] = ("equity", "performance", "positions")
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,7 +50,7 @@ class BacktestResult:
     targets : DataFrame
         Decision-time target weights as given (index: decision sessions,
         NaN row = no decision), after scaling to ``max_gross_leverage``.
-    weights : DataFrame
+    positions : DataFrame
         Weights actually held at each close (asset value over portfolio
         value, negative for shorts), one column per asset plus ``cash``;
         rows sum to 1.
@@ -71,7 +83,7 @@ class BacktestResult:
     returns: pd.Series
     equity: pd.Series
     targets: pd.DataFrame
-    weights: pd.DataFrame
+    positions: pd.DataFrame
     turnover: pd.Series
     costs: pd.Series
     cost_breakdown: pd.DataFrame
@@ -82,7 +94,7 @@ class BacktestResult:
     config: EngineConfig
     regimes: pd.Series | None = None
 
-    def summary(self, rf: pd.Series | float | None = None) -> dict[str, float | int | str]:
+    def metrics(self, rf: pd.Series | float | None = None) -> dict[str, float | int | str]:
         """Headline metrics over the whole backtest.
 
         Parameters
@@ -113,6 +125,71 @@ class BacktestResult:
         out["leverage_scaled_days"] = int(self.leverage_scaled_days)
         return out
 
+    def summary(self, rf: pd.Series | float | None = None) -> pd.DataFrame:
+        """Headline metrics as a table: :meth:`metrics` with one row per metric.
+
+        Parameters
+        ----------
+        rf : Series or float, optional
+            As in :meth:`metrics`.
+
+        Returns
+        -------
+        DataFrame
+            Index: metric names (``metric``), in the order of
+            :meth:`metrics`; one column ``value`` (object dtype: dates,
+            floats and counts as :meth:`metrics` gives them).
+        """
+        m = self.metrics(rf)
+        return pd.DataFrame({"value": pd.Series(list(m.values()), index=list(m), dtype=object)}
+                            ).rename_axis("metric")
+
+    def to_text(self, rf: pd.Series | float | None = None) -> str:
+        """The :meth:`summary` as aligned text: ``name  value`` lines, one metric each.
+
+        Names are left-aligned, values right-aligned; floats show up to 6
+        significant digits. ``rf`` is passed to :meth:`metrics`.
+        """
+        rows = [(str(k), _fmt(v)) for k, v in self.metrics(rf).items()]
+        wk = max((len(k) for k, _ in rows), default=0)
+        wv = max((len(v) for _, v in rows), default=0)
+        return "\n".join(f"{k:<{wk}}  {v:>{wv}}" for k, v in rows)
+
+    def plot(self, kind: PlotKind = "equity", rf: pd.Series | None = None) -> Figure:
+        """A plotly figure of the backtest; never shown or written.
+
+        Parameters
+        ----------
+        kind : {"equity", "performance", "positions"}
+            ``equity``: growth of 1 (log scale); ``performance``: equity,
+            drawdown and rolling Sharpe; ``positions``: held weights over
+            time (cash included). Regimes are shaded when the result has
+            labels.
+        rf : Series, optional
+            Daily risk-free return for the rolling Sharpe (``performance``).
+
+        Returns
+        -------
+        plotly.graph_objects.Figure
+
+        Raises
+        ------
+        ParameterError
+            For an unknown ``kind``.
+        """
+        if kind not in PLOT_KINDS:
+            choices = ", ".join(repr(k) for k in PLOT_KINDS)
+            raise ParameterError(f"plot kind must be one of {choices}; got {kind!r}.")
+        from backtest.report import charts  # plotting belongs to the report layer
+
+        labels = self.regimes if self.regimes is not None else pd.Series(
+            np.nan, index=self.returns.index, dtype=object)
+        if kind == "equity":
+            return charts.equity_overlay_figure({"strategy": self.returns}, self.regimes)
+        if kind == "performance":
+            return charts.performance_figure(self.returns.to_frame("strategy"), labels, rf)
+        return charts.weights_figure(self.positions, labels)
+
     def by_regime(
         self, labels: pd.Series | None = None, rf: pd.Series | float | None = None
     ) -> dict[str, dict[str, float | int]]:
@@ -132,3 +209,10 @@ class BacktestResult:
                 "run_backtest(..., regimes=labels)."
             )
         return by_regime(self.returns, lab, rf)
+
+
+def _fmt(value: object) -> str:
+    """One metric value as text: floats to 6 significant digits, NaN as ``nan``."""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)

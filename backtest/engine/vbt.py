@@ -21,7 +21,7 @@ daily:
   ``short_exposure`` the sum of absolute short weights at the previous close.
 
 Positions are those of the vectorbt simulation: overlay income and fees are
-not reinvested into (or taken out of) positions, so ``weights`` are the
+not reinvested into (or taken out of) positions, so ``positions`` are the
 simulated ones and the overlay is exact only in return space.
 """
 
@@ -33,18 +33,24 @@ import numpy as np
 import pandas as pd
 
 from backtest.engine.config import EngineConfig
+from backtest.engine.prepare import (
+    MIN_SHARES,
+    cap_targets,
+    cash_rates,
+    check_frame,
+    check_priced,
+    check_prices,
+    check_same_sessions,
+    check_targets,
+    no_price_error,
+    open_prices_required,
+)
 from backtest.engine.result import BacktestResult
 from backtest.engine.schedule import carry_targets, decision_days, drift_decision_days
 from backtest.exceptions import ParameterError
-from backtest.metrics.performance import TRADING_DAYS
 from backtest.metrics.regime import align_labels
 
 __all__ = ["run_backtest"]
-
-# relative tolerance for "above the leverage cap" / "net long above 1" (vectorbt's own is 1e-9)
-_TOL = 1e-9
-# smallest order vectorbt fills, in shares (vectorbt's default, passed explicitly)
-_MIN_SHARES = 1e-8
 
 
 @dataclass(frozen=True)
@@ -77,10 +83,10 @@ def _simulate(
         direction="both",
         price=price_df,
         val_price=np.inf,  # value the portfolio at the fill price when sizing
-        fees=config.costs_bps / 1e4,
+        fees=config.fee_rate,
         fixed_fees=0.0,
-        slippage=config.slippage_bps / 1e4,
-        min_size=_MIN_SHARES,
+        slippage=config.slippage_rate,
+        min_size=MIN_SHARES,
         max_size=np.inf,
         size_granularity=np.nan,  # fractional shares
         reject_prob=0.0,
@@ -114,107 +120,81 @@ def _simulate(
     )
 
 
-def _date(ts: object) -> str:
-    return f"{pd.Timestamp(ts):%Y-%m-%d}"  # type: ignore[arg-type]
+@dataclass(frozen=True, eq=False)
+class _Inputs:
+    """Validated inputs on the targets' sessions and columns."""
 
+    targets: pd.DataFrame  # decision rows after the leverage cap
+    n_scaled: int  # decision rows scaled down to the cap
+    close: pd.DataFrame
+    px_close: np.ndarray
+    open_: pd.DataFrame | None
+    px_exec: np.ndarray  # fill prices: the closes, or the opens
+    labels: pd.Series | None
+    rate: np.ndarray  # cash yield of the return overlay
 
-def _check_frame(name: str, frame: object) -> np.ndarray:
-    """Validate a session-by-asset frame; return its values as float64."""
-    if not isinstance(frame, pd.DataFrame):
-        raise ParameterError(
-            f"{name} must be a pandas DataFrame (index: sessions, columns: assets); got "
-            f"{type(frame).__name__}."
-        )
-    if not isinstance(frame.index, pd.DatetimeIndex):
-        raise ParameterError(
-            f"{name} must be indexed by session (DatetimeIndex); got {type(frame.index).__name__}."
-        )
-    if len(frame) == 0 or frame.shape[1] == 0:
-        raise ParameterError(f"{name} is empty ({frame.shape[0]} rows, {frame.shape[1]} columns).")
-    if frame.index.has_duplicates:
-        dup = frame.index[frame.index.duplicated()][0]
-        raise ParameterError(f"{name} has duplicate session {_date(dup)}; one row per session.")
-    if not frame.index.is_monotonic_increasing:
-        raise ParameterError(f"{name} index must be increasing; sort it (frame.sort_index()).")
-    if frame.columns.has_duplicates:
-        col = frame.columns[frame.columns.duplicated()][0]
-        raise ParameterError(f"{name} has duplicate column {col!r}; one column per asset.")
-    try:
-        return frame.to_numpy(dtype="float64")
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{name} must hold numbers only: {exc}") from None
-
-
-def _check_prices(name: str, px: np.ndarray, frame: pd.DataFrame, *, gaps: bool = True) -> None:
-    """Prices must be > 0 where present, and (``gaps``) present from an asset's first price on."""
-    bad = ~np.isnan(px) & ~(px > 0)
-    if bad.any():
-        i, j = np.argwhere(bad)[0]
-        raise ParameterError(
-            f"{name} for {frame.columns[j]!r} on {_date(frame.index[i])} is {float(px[i, j])!r}; "
-            "prices must be finite and > 0."
-        )
-    if not gaps:
-        return
-    exists = np.maximum.accumulate(~np.isnan(px), axis=0)
-    gap = exists & np.isnan(px)
-    if gap.any():
-        i, j = np.argwhere(gap)[0]
-        raise ParameterError(
-            f"{name} for {frame.columns[j]!r} is missing on {_date(frame.index[i])} after its "
-            "first price; fill or trim the gap (build_panel carries prices forward)."
-        )
+    @property
+    def index(self) -> pd.DatetimeIndex:
+        return pd.DatetimeIndex(self.targets.index)
 
 
 def _aligned(name: str, frame: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` restricted to the targets' columns, on exactly the targets' sessions."""
-    if not frame.index.equals(targets.index):
-        diff = frame.index.symmetric_difference(targets.index)
-        first = f"; first difference {_date(diff[0])}" if len(diff) else ""
-        raise ParameterError(
-            f"{name} and targets must have the same sessions ({len(frame)} vs "
-            f"{len(targets)} rows{first})."
-        )
-    missing = [c for c in targets.columns if c not in frame.columns]
-    if missing:
-        raise ParameterError(
-            f"{name} has no column for target asset(s) {missing}; give a price for every asset "
-            "that has a target."
-        )
+    """``frame`` checked, restricted to the targets' columns, on exactly their sessions."""
+    check_frame(name, frame)
+    check_same_sessions(name, frame.index, targets.index)
+    check_priced(name, list(targets.columns), list(frame.columns))
     return frame[list(targets.columns)]
 
 
-def _scale_leverage(
-    tv: np.ndarray, has_new: np.ndarray, cap: float
-) -> tuple[np.ndarray, int]:
-    """Scale decision rows whose gross weight exceeds ``cap``; return rows and count."""
-    gross = np.nansum(np.abs(tv), axis=1)
-    over = has_new & (gross > cap * (1.0 + _TOL))
-    out = tv.copy()
-    out[over] *= (cap / gross[over])[:, None]
-    return out, int(over.sum())
+def _prepare(targets: pd.DataFrame, close: pd.DataFrame, config: EngineConfig,
+             open_: pd.DataFrame | None, regimes: pd.Series | None,
+             cash_rate: pd.Series | None) -> _Inputs:
+    """Every check and transformation of the inputs that comes before the simulation."""
+    if not isinstance(config, EngineConfig):
+        raise ParameterError(f"config must be an EngineConfig; got {type(config).__name__}.")
+    tv_raw = check_targets(targets)
+    close = _aligned("close", close, targets)
+    px_close = close.to_numpy(dtype="float64")
+    check_prices("close", px_close, close)
+    px_exec = px_close
+    if config.execution == "open":
+        if open_ is None:
+            raise open_prices_required("pass open_=<DataFrame of adjusted opens>")
+        open_ = _aligned("open_", open_, targets)
+        px_exec = open_.to_numpy(dtype="float64")
+        check_prices("open_", px_exec, open_, gaps=False)  # checked where orders fill
+    index = pd.DatetimeIndex(targets.index)
+    labels = align_labels(regimes, index) if regimes is not None else None
+    rate = cash_rates(cash_rate, index)[1]
+    tv, n_scaled = cap_targets(tv_raw, config.max_gross_leverage, index)
+    scaled = pd.DataFrame(tv, index=targets.index, columns=targets.columns)
+    return _Inputs(scaled, n_scaled, close, px_close, open_, px_exec, labels, rate)
 
 
-def _cash_rate(cash_rate: pd.Series | None, index: pd.DatetimeIndex) -> np.ndarray:
-    """Daily cash return on ``index`` (0 when not given); the first session is unused."""
-    if cash_rate is None:
-        return np.zeros(len(index))
-    if not isinstance(cash_rate, pd.Series) or not isinstance(cash_rate.index, pd.DatetimeIndex):
-        raise ParameterError(
-            "cash_rate must be a pandas Series of daily simple returns indexed by session; got "
-            f"{type(cash_rate).__name__}."
-        )
-    rate = cash_rate[~cash_rate.index.duplicated(keep="last")].reindex(index)
-    values = np.array(rate.to_numpy(dtype="float64"), copy=True)
-    missing = ~np.isfinite(values[1:])
-    if missing.any():
-        i = int(np.argmax(missing)) + 1
-        raise ParameterError(
-            f"cash_rate has no finite value on {_date(index[i])} ({int(missing.sum())} session(s) "
-            "missing); give a daily return for every session after the first."
-        )
-    values[0] = 0.0
-    return values
+def _order_sizes(inp: _Inputs, config: EngineConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Target-percent order per session and asset (NaN = none) and the execution rows.
+
+    A decision selected at *t* (the latest target in force) is an order at *t+1*.
+    """
+    if config.rebalance == "drift":
+        mask = drift_decision_days(inp.targets, inp.close, config.drift_threshold,
+                                   execution=config.execution, open_=inp.open_).to_numpy()
+    else:
+        mask = decision_days(inp.targets, config.rebalance, labels=inp.labels).to_numpy()
+    held = carry_targets(inp.targets)[0].to_numpy(dtype="float64")
+    size = np.full(held.shape, np.nan)
+    exec_rows = np.flatnonzero(mask[:-1]) + 1
+    size[exec_rows] = held[exec_rows - 1]
+    exists = ~np.isnan(inp.px_close)
+    need = ~np.isnan(size) & ((size != 0.0) | exists)
+    no_price = need & (np.isnan(inp.px_exec) | (np.isnan(inp.px_close) & (size != 0.0)))
+    if no_price.any():
+        i, j = np.argwhere(no_price)[0]
+        what = "open" if config.execution == "open" and np.isnan(inp.px_exec[i, j]) else "close"
+        raise no_price_error(inp.targets.columns[j], size[i, j], inp.index[i - 1],
+                             inp.index[i], what)
+    size[~need] = np.nan  # zero target on an asset that does not exist yet: no order
+    return size, exec_rows
 
 
 def run_backtest(
@@ -258,7 +238,7 @@ def run_backtest(
     Returns
     -------
     BacktestResult
-        Returns, equity, held weights, turnover, costs and orders on the
+        Returns, equity, held positions, turnover, costs and orders on the
         sessions of ``close``.
 
     Raises
@@ -267,79 +247,19 @@ def run_backtest(
         For malformed inputs, a target on an asset without a price at its
         execution session, or a net long target above 1.
     """
-    if not isinstance(config, EngineConfig):
-        raise ParameterError(f"config must be an EngineConfig; got {type(config).__name__}.")
-    tv_raw = _check_frame("targets", targets)
-    if "cash" in targets.columns:
-        raise ParameterError(
-            "targets has a column named 'cash'; cash is implicit (1 - sum of weights), drop it."
-        )
-    if np.isinf(tv_raw).any():
-        i, j = np.argwhere(np.isinf(tv_raw))[0]
-        raise ParameterError(
-            f"targets for {targets.columns[j]!r} on {_date(targets.index[i])} is infinite; "
-            "weights must be finite numbers (or NaN for no decision)."
-        )
-    _check_frame("close", close)
-    close = _aligned("close", close, targets)
-    px_close = close.to_numpy(dtype="float64")
-    _check_prices("close", px_close, close)
-    if config.execution == "open":
-        if open_ is None:
-            raise ParameterError(
-                "execution='open' needs open prices: pass open_=<DataFrame of adjusted opens>."
-            )
-        _check_frame("open_", open_)
-        open_ = _aligned("open_", open_, targets)
-        px_exec = open_.to_numpy(dtype="float64")
-        _check_prices("open_", px_exec, open_, gaps=False)  # checked where orders fill
-    else:
-        px_exec = px_close
-    index = pd.DatetimeIndex(targets.index)
-    labels = align_labels(regimes, index) if regimes is not None else None
-    rate = _cash_rate(cash_rate, index)
+    inp = _prepare(targets, close, config, open_, regimes, cash_rate)
+    size, exec_rows = _order_sizes(inp, config)
+    return _result(inp, _simulate(inp.close, size, inp.px_exec, config), exec_rows, config)
 
-    # 1. leverage cap on decision rows, then the net-long check vectorbt needs
-    has_new = ~np.isnan(tv_raw).all(axis=1)
-    tv, n_scaled = _scale_leverage(tv_raw, has_new, config.max_gross_leverage)
-    scaled = pd.DataFrame(tv, index=targets.index, columns=targets.columns)
-    net = np.nansum(tv, axis=1)
-    if (net > 1.0 + _TOL).any():
-        i = int(np.argmax(net > 1.0 + _TOL))
-        raise ParameterError(
-            f"targets on {_date(index[i])} are net long {net[i]:.6g} (sum of weights > 1); the "
-            "engine does not borrow cash. Keep sum(weights) <= 1 (shorts may fund longs)."
-        )
 
-    # 2. which decisions trade, and what they trade to (the latest decision in force)
-    if config.rebalance == "drift":
-        mask = drift_decision_days(
-            scaled, close, config.drift_threshold, execution=config.execution, open_=open_
-        ).to_numpy()
-    else:
-        mask = decision_days(scaled, config.rebalance, labels=labels).to_numpy()
-    held = carry_targets(scaled)[0].to_numpy(dtype="float64")
+def _result(inp: _Inputs, sim: _Sim, exec_rows: np.ndarray,
+            config: EngineConfig) -> BacktestResult:
+    """Plain pandas from the vectorbt simulation, plus the return overlay.
 
-    # 3. shift one session: a decision at t is an order at t+1
-    n, k = tv.shape
-    size = np.full((n, k), np.nan)
-    exec_rows = np.flatnonzero(mask[:-1]) + 1
-    size[exec_rows] = held[exec_rows - 1]
-    exists = ~np.isnan(px_close)
-    need = ~np.isnan(size) & ((size != 0.0) | exists)
-    no_price = need & (np.isnan(px_exec) | (np.isnan(px_close) & (size != 0.0)))
-    if no_price.any():
-        i, j = np.argwhere(no_price)[0]
-        what = "open" if config.execution == "open" and np.isnan(px_exec[i, j]) else "close"
-        raise ParameterError(
-            f"target {size[i, j]:.6g} on {targets.columns[j]!r} decided on "
-            f"{_date(index[i - 1])} executes on {_date(index[i])}, where {targets.columns[j]!r} "
-            f"has no {what} price; set its weight to 0 (or NaN) until it has prices."
-        )
-    size[~need] = np.nan  # zero target on an asset that does not exist yet: no order
-
-    # 4. simulate, then convert to plain pandas
-    sim = _simulate(close, size, px_exec, config)
+    The overlay adds the cash yield and subtracts the borrow fee on the
+    previous close's cash weight and short exposure.
+    """
+    index, n = inp.index, len(inp.index)
     value = sim.value
     prev_value = np.concatenate([[config.init_cash], value[:-1]])
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -348,27 +268,24 @@ def run_backtest(
     traded = np.zeros(n)
     fees = np.zeros(n)
     slip = np.zeros(n)
-    raw_px = px_exec[sim.order_row, sim.order_col]
+    raw_px = inp.px_exec[sim.order_row, sim.order_col]
     np.add.at(traded, sim.order_row, sim.order_size * sim.order_price)
     np.add.at(fees, sim.order_row, sim.order_fees)
     np.add.at(slip, sim.order_row, sim.order_size * raw_px * config.slippage_bps / 1e4)
-
-    # 5. return overlay: cash yield and borrow fee on the previous close's weights
     short = np.concatenate([[0.0], np.maximum(-w_assets[:-1], 0.0).sum(axis=1)])
     cash_prev = np.concatenate([[1.0], w_cash[:-1]])
-    borrow = config.borrow_bps / 1e4 / TRADING_DAYS * short
-    ret = value / prev_value - 1.0 + rate * cash_prev - borrow
-
+    borrow = config.borrow_daily * short
+    ret = value / prev_value - 1.0 + inp.rate * cash_prev - borrow
     returns = pd.Series(ret, index=index, name="returns")
-    weights = pd.DataFrame(w_assets, index=index, columns=targets.columns)
-    weights["cash"] = w_cash
+    positions = pd.DataFrame(w_assets, index=index, columns=inp.targets.columns)
+    positions["cash"] = w_cash
     breakdown = pd.DataFrame(
         {"fees": fees / prev_value, "slippage": slip / prev_value, "borrow": borrow}, index=index
     )
     orders = pd.DataFrame(
         {
             "date": index[sim.order_row],
-            "asset": np.asarray(targets.columns, dtype=object)[sim.order_col],
+            "asset": np.asarray(inp.targets.columns, dtype=object)[sim.order_col],
             "side": np.where(sim.order_side == 0, "buy", "sell"),
             "shares": sim.order_size,
             "price": sim.order_price,
@@ -379,15 +296,15 @@ def run_backtest(
     return BacktestResult(
         returns=returns,
         equity=(1.0 + returns).cumprod().rename("equity"),
-        targets=scaled,
-        weights=weights,
+        targets=inp.targets,
+        positions=positions,
         turnover=pd.Series(traded / prev_value, index=index, name="turnover"),
         costs=breakdown.sum(axis=1).rename("costs"),
         cost_breakdown=breakdown,
         orders=orders,
         rebalance_days=pd.DatetimeIndex(index[exec_rows], name=index.name),
         trades=len(orders),
-        leverage_scaled_days=n_scaled,
+        leverage_scaled_days=inp.n_scaled,
         config=config,
-        regimes=labels,
+        regimes=inp.labels,
     )

@@ -130,7 +130,7 @@ def backtest_metrics(result: BacktestResult, labels: pd.Series,
     Sharpe and Sortino are of returns in excess of ``rf`` (the run's cash
     yield per session) when given.
     """
-    summary = result.summary(rf)
+    summary = result.metrics(rf)
     overall = {k: summary[k] for k in OVERALL_KEYS if k in summary}
     by_reg = result.by_regime(labels, rf)
     return to_jsonable({"overall": overall,

@@ -214,15 +214,6 @@ def check_run_target(root: str | Path, run_id: str | None) -> None:
                              f"{str(probe)!r} is not writable.")
 
 
-def _held(result: object) -> pd.DataFrame:
-    """Weights held at each close (``BacktestResult.positions``; ``weights`` before the rename)."""
-    for name in ("positions", "weights"):
-        held = getattr(result, name, None)
-        if isinstance(held, pd.DataFrame):
-            return held
-    raise TypeError(f"{type(result).__name__} has no held positions")
-
-
 def _write_frames(out: RunOutput, tmp: Path) -> None:
     res = out.result
     returns = pd.DataFrame({layout.STRATEGY_COLUMN: res.returns,
@@ -230,7 +221,7 @@ def _write_frames(out: RunOutput, tmp: Path) -> None:
     returns.rename_axis(layout.INDEX_NAME).to_parquet(tmp / layout.RETURNS)
     targets = res.targets.ffill().fillna(0.0)
     targets.rename_axis(layout.INDEX_NAME).to_parquet(tmp / layout.TARGETS)
-    _held(res).rename_axis(layout.INDEX_NAME).to_parquet(tmp / layout.POSITIONS)
+    res.positions.rename_axis(layout.INDEX_NAME).to_parquet(tmp / layout.POSITIONS)
     out.regimes.to_frame(layout.REGIME_COLUMN).rename_axis(layout.INDEX_NAME).to_parquet(
         tmp / layout.REGIMES)
     if out.cash_rate is not None:

@@ -22,19 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from backtest.engine import prepare as rules
 from backtest.engine.config import EngineConfig
+from backtest.engine.schedule import get_schedule, label_changes
 from backtest.exceptions import ParameterError
-from backtest.metrics.performance import TRADING_DAYS
 from backtest.metrics.regime import align_labels
 
-__all__ = ["REBALANCE_CODES", "KernelSettings", "Market", "TargetPlan"]
-
-REBALANCE_CODES = {"daily": 0, "weekly": 1, "monthly": 1, "regime_change": 2, "drift": 3}
-_TOL = 1e-9  # the engine's tolerance for "above the leverage cap" / "net long above 1"
-
-
-def _date(ts: object) -> str:
-    return f"{pd.Timestamp(ts):%Y-%m-%d}"  # type: ignore[arg-type]
+__all__ = ["KernelSettings", "Market", "TargetPlan"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,37 +102,17 @@ class Market:
             Non-positive prices, a gap after an asset's first close, or a
             missing cash return.
         """
+        px = np.ascontiguousarray(rules.check_frame("close", close))
         index = pd.DatetimeIndex(close.index)
-        px = np.ascontiguousarray(close.to_numpy(dtype="float64"))
-        bad = ~np.isnan(px) & ~(px > 0)
-        gap = np.maximum.accumulate(~np.isnan(px), axis=0) & np.isnan(px)
-        for what, mask in (("is not a positive price", bad), ("is missing after its first "
-                                                                "price", gap)):
-            if mask.any():
-                i, j = np.argwhere(mask)[0]
-                raise ParameterError(
-                    f"close for {close.columns[j]!r} on {_date(index[i])} {what}; prices must "
-                    "be finite, > 0 and without gaps (build_panel carries prices forward)."
-                )
+        rules.check_prices("close", px, close)
+        ex = px
         if open_ is not None:
-            ex = np.ascontiguousarray(
-                open_.reindex(index=index, columns=close.columns).to_numpy(dtype="float64"))
-        else:
-            ex = px
+            opens = open_.reindex(index=index, columns=close.columns)
+            ex = np.ascontiguousarray(opens.to_numpy(dtype="float64"))
+            rules.check_prices("open_", ex, opens, gaps=False)  # checked where orders fill
         val = np.ascontiguousarray(pd.DataFrame(ex).ffill().to_numpy(dtype="float64"))
-        raw = np.zeros(len(index))
-        if cash_rate is not None:
-            r = cash_rate[~cash_rate.index.duplicated(keep="last")].reindex(index)
-            raw = np.array(r.to_numpy(dtype="float64"), copy=True)
-            if not np.isfinite(raw[1:]).all():
-                i = int(np.argmax(~np.isfinite(raw[1:]))) + 1
-                raise ParameterError(
-                    f"cash_rate has no finite value on {_date(index[i])}; give a daily return "
-                    "for every session after the first."
-                )
-        rf_arr = raw.copy() if rf is None else rf.reindex(index).to_numpy(dtype="float64")
-        rate = raw.copy()
-        rate[:1] = 0.0  # the first session is funded in cash: no overlay, as in the engine
+        raw, rate = rules.cash_rates(cash_rate, index)
+        rf_arr = raw if rf is None else rf.reindex(index).to_numpy(dtype="float64")
         if regimes is not None:
             labels = align_labels(regimes, index)
         else:
@@ -158,11 +132,12 @@ class KernelSettings:
 
     Attributes
     ----------
-    rebalance : int
-        0 daily, 1 weekly or monthly (first decision per ``period_key``),
-        2 regime change, 3 drift.
+    rule : int
+        The schedule's selection rule, one of the ``RULE_*`` codes of
+        :mod:`backtest.engine.schedule`.
     period_key : ndarray of int64, shape (T,)
-        ISO year*100+week (weekly) or year*100+month (monthly) per session.
+        The schedule's period key per session (e.g. ISO year*100+week for
+        ``weekly``); zeros for schedules without periods.
     change : ndarray of bool, shape (T,)
         Regime label differs from the previous session's (first = True).
     drift_threshold : float
@@ -181,7 +156,7 @@ class KernelSettings:
         The configuration these settings came from.
     """
 
-    rebalance: int
+    rule: int
     period_key: np.ndarray
     change: np.ndarray
     drift_threshold: float
@@ -196,43 +171,24 @@ class KernelSettings:
     @classmethod
     def build(cls, config: EngineConfig, market: Market) -> KernelSettings:
         """Settings for ``config`` on ``market``'s sessions (and labels)."""
-        index = market.sessions
-        if config.rebalance == "weekly":
-            iso = index.isocalendar()
-            key = iso["year"].to_numpy().astype(np.int64) * 100 + iso["week"].to_numpy()
-        else:
-            key = index.year.to_numpy().astype(np.int64) * 100 + index.month.to_numpy()
-        codes = pd.factorize(market.labels.astype(object), use_na_sentinel=False)[0]
-        change = np.ones(len(index), dtype=bool)
-        change[1:] = codes[1:] != codes[:-1]
-        if config.rebalance == "regime_change" and market.labels.isna().all():
-            raise ParameterError(
-                "rebalance='regime_change' needs regime labels; build the Market with regimes=."
-            )
+        schedule = get_schedule(config.rebalance)
+        if schedule.needs_labels and market.labels.isna().all():
+            raise schedule.missing_labels("build the Market with regimes=")
         if config.execution == "open" and market.exec_price is market.close:
-            raise ParameterError("execution='open' needs open prices: Market.build(open_=...).")
+            raise rules.open_prices_required("Market.build(open_=...)")
         return cls(
-            rebalance=REBALANCE_CODES[config.rebalance],
-            period_key=np.ascontiguousarray(key, dtype=np.int64),
-            change=change,
+            rule=schedule.rule,
+            period_key=schedule.period_keys(market.sessions),
+            change=label_changes(market.labels),
             drift_threshold=config.drift_threshold,
             open_exec=config.execution == "open",
-            fees=config.costs_bps / 1e4,
-            slippage=config.slippage_bps / 1e4,
-            borrow_daily=config.borrow_bps / 1e4 / TRADING_DAYS,
+            fees=config.fee_rate,
+            slippage=config.slippage_rate,
+            borrow_daily=config.borrow_daily,
             init_cash=config.init_cash,
             max_gross=config.max_gross_leverage,
             config=config,
         )
-
-
-def _scale_rows(rows: np.ndarray, cap: float) -> np.ndarray:
-    """Scale rows whose gross weight exceeds ``cap`` (the engine's arithmetic)."""
-    gross = np.nansum(np.abs(rows), axis=1)
-    over = gross > cap * (1.0 + _TOL)
-    out = rows.copy()
-    out[over] *= (cap / gross[over])[:, None]
-    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -295,11 +251,9 @@ class TargetPlan:
             )
         if cds.size and (cds.max() >= tab.shape[1] or cds.min() < -1):
             raise ParameterError(f"codes must be -1 or a row of the tables (< {tab.shape[1]}).")
-        missing = [a for a in assets if a not in market.universe]
-        if missing:
-            raise ParameterError(f"assets {missing} have no prices in the market.")
-        flat = _scale_rows(np.nan_to_num(tab.reshape(-1, tab.shape[2]), nan=0.0), max_gross)
-        _check_net(flat, "a table row")
+        rules.check_priced("the market", list(assets), market.universe)
+        flat = rules.cap_targets(np.nan_to_num(tab.reshape(-1, tab.shape[2]), nan=0.0), max_gross,
+                           who="a table row")[0]
         col = np.array([market.universe.index(a) for a in assets], dtype=np.int32)
         v = tab.shape[0]
         return cls(np.ascontiguousarray(cds), np.ascontiguousarray(flat.reshape(tab.shape)),
@@ -355,35 +309,13 @@ class TargetPlan:
 def _compress(frame: pd.DataFrame, market: Market, max_gross: float,
               who: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One frame -> (codes per session, distinct decision rows, universe columns)."""
-    if not frame.index.equals(market.sessions):
-        raise ParameterError(f"{who}: target weights are not on the market's sessions.")
-    if "cash" in frame.columns:
-        raise ParameterError(f"{who}: targets have a column 'cash'; cash is implicit.")
-    missing = [c for c in frame.columns if c not in market.universe]
-    if missing:
-        raise ParameterError(f"{who}: no prices for target asset(s) {missing}.")
-    tv = frame.to_numpy(dtype="float64")
-    if np.isinf(tv).any():
-        i, j = np.argwhere(np.isinf(tv))[0]
-        raise ParameterError(f"{who}: target for {frame.columns[j]!r} on "
-                             f"{_date(frame.index[i])} is infinite.")
+    tv = rules.check_targets(frame, who=who)
+    rules.check_same_sessions("the market", market.sessions, frame.index, who=who)
+    rules.check_priced("the market", list(frame.columns), market.universe, who=who)
     has_new = ~np.isnan(tv).all(axis=1)
-    rows = _scale_rows(tv[has_new], max_gross)
-    _check_net(rows, who, frame.index[has_new])
+    rows = rules.cap_targets(tv[has_new], max_gross, frame.index[has_new], who=who)[0]
     uniq, inverse = np.unique(np.nan_to_num(rows, nan=0.0), axis=0, return_inverse=True)
     codes = np.full(len(tv), -1, dtype=np.int32)
     codes[has_new] = inverse.reshape(-1)
     cols = np.array([market.universe.index(str(c)) for c in frame.columns], dtype=np.int32)
     return codes, uniq, cols
-
-
-def _check_net(rows: np.ndarray, who: str, dates: pd.Index | None = None) -> None:
-    """The engine does not borrow cash: net long weight may not exceed 1."""
-    net = np.nansum(rows, axis=1)
-    if (net > 1.0 + _TOL).any():
-        i = int(np.argmax(net > 1.0 + _TOL))
-        when = f" on {_date(dates[i])}" if dates is not None else ""
-        raise ParameterError(
-            f"{who}: targets{when} are net long {net[i]:.6g} (sum of weights > 1); the engine "
-            "does not borrow cash. Keep sum(weights) <= 1 (shorts may fund longs)."
-        )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from backtest.engine.schedule import SCHEDULES, label_changes, run_starts
 from backtest.exceptions import EmptyRangeError, ParameterError
 from backtest.sweep.measures import Measures, combine, segment_ids
 
@@ -57,25 +58,16 @@ class Segments:
                 "lower --splits."
             )
         lab = labels.to_numpy(dtype=object)
-        codes = pd.factorize(pd.Series(lab), use_na_sentinel=False)[0]
-        runs = np.ones(t, dtype=bool)
-        runs[1:] = codes[1:] != codes[:-1]
         block_of = np.concatenate([np.full(len(p), b) for b, p in
                                    enumerate(np.array_split(np.arange(t), n_splits))])
-        blocks = np.ones(t, dtype=bool)
-        blocks[1:] = block_of[1:] != block_of[:-1]
-        cuts = [runs, blocks]
+        cuts = [label_changes(pd.Series(lab)), run_starts(block_of)]
         if monthly:
-            month = sessions.year.to_numpy() * 12 + sessions.month.to_numpy()
-            new_month = np.ones(t, dtype=bool)
-            new_month[1:] = month[1:] != month[:-1]
-            cuts.append(new_month)
+            cuts.append(run_starts(SCHEDULES["monthly"].period_keys(sessions)))
         seg, n_seg = segment_ids(sessions, *cuts)
         first = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
         seg_label = np.array([None if pd.isna(lab[i]) else str(lab[i]) for i in first],
                              dtype=object)
         return cls(seg, n_seg, seg_label, block_of[first].astype(np.int64), first)
-
 
 
 def cscv_blocks(measures: Measures, segments: Segments) -> np.ndarray:

@@ -45,7 +45,7 @@ def test_config_is_frozen() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"rebalance": "quarterly"}, r"rebalance must be one of 'daily', .*; got 'quarterly'"),
+        ({"rebalance": "yearly"}, r"rebalance must be one of 'daily', .*; got 'yearly'"),
         ({"execution": "vwap"}, r"execution must be one of 'close', 'open'; got 'vwap'"),
         ({"costs_bps": -1.0}, r"costs_bps must be a finite number of basis points >= 0; got -1\.0"),
         ({"slippage_bps": float("nan")}, r"slippage_bps .*>= 0; got nan"),

@@ -31,8 +31,8 @@ def test_target_at_day2_close_trades_at_day3_close() -> None:
     assert res.orders["price"].tolist() == [12.0]
     assert res.rebalance_days.tolist() == [pd.Timestamp("2024-01-04")]
     # nothing held at day 2's close (the decision day): never trade at t
-    assert res.weights.iloc[1].tolist() == [0.0, 0.0, 1.0]
-    np.testing.assert_allclose(res.weights.iloc[2].to_numpy(), [1.0, 0.0, 0.0], atol=1e-12)
+    assert res.positions.iloc[1].tolist() == [0.0, 0.0, 1.0]
+    np.testing.assert_allclose(res.positions.iloc[2].to_numpy(), [1.0, 0.0, 0.0], atol=1e-12)
     np.testing.assert_allclose(res.equity.to_numpy(), [1.0, 1.0, 1.0, 1.1, 1.1], atol=1e-12)
     assert res.trades == 1
 
@@ -45,9 +45,9 @@ def test_fifty_fifty_then_drift() -> None:
         res.returns.to_numpy(), [0.0, 0.0, 0.0, 0.05, 2.0 / 21.0], atol=1e-12
     )
     np.testing.assert_allclose(
-        res.weights.iloc[3].to_numpy(), [0.55 / 1.05, 0.50 / 1.05, 0.0], atol=1e-12
+        res.positions.iloc[3].to_numpy(), [0.55 / 1.05, 0.50 / 1.05, 0.0], atol=1e-12
     )
-    np.testing.assert_allclose(res.weights.sum(axis=1).to_numpy(), 1.0, atol=1e-12)
+    np.testing.assert_allclose(res.positions.sum(axis=1).to_numpy(), 1.0, atol=1e-12)
 
 
 def test_open_execution_fills_at_day3_open() -> None:
@@ -114,7 +114,7 @@ def test_leverage_is_scaled_down_and_counted() -> None:
     np.testing.assert_allclose(res.targets.iloc[1].to_numpy(), [0.8 / 1.4, 0.6 / 1.4], atol=1e-15)
     assert res.targets.iloc[0].isna().all()  # no-decision rows stay NaN
     np.testing.assert_allclose(
-        res.weights.iloc[2].to_numpy(), [4.0 / 7.0, 3.0 / 7.0, 0.0], atol=1e-12
+        res.positions.iloc[2].to_numpy(), [4.0 / 7.0, 3.0 / 7.0, 0.0], atol=1e-12
     )
 
 
@@ -123,7 +123,7 @@ def test_long_short_leverage() -> None:
     res = run_backtest(_decide_on_day2([1.5, -1.0]), CLOSE, cfg)  # gross 2.5 -> x 0.8
     assert res.leverage_scaled_days == 1
     np.testing.assert_allclose(
-        res.weights.iloc[2].to_numpy(), [1.2, -0.8, 0.6], atol=1e-12
+        res.positions.iloc[2].to_numpy(), [1.2, -0.8, 0.6], atol=1e-12
     )
     # day 4: A +10 % on 1.2, B flat -> +12 %
     assert res.returns.iloc[3] == pytest.approx(0.12, abs=1e-12)
@@ -174,13 +174,13 @@ def test_borrow_overlay_by_hand() -> None:
         atol=1e-15,
     )
     np.testing.assert_allclose(
-        res.weights.iloc[3].to_numpy(), [-0.55 / 0.95, 1.5 / 0.95], atol=1e-12
+        res.positions.iloc[3].to_numpy(), [-0.55 / 0.95, 1.5 / 0.95], atol=1e-12
     )
 
 
 def test_nan_inside_a_decision_row_means_zero() -> None:
     res = run_backtest(_decide_on_day2([1.0, np.nan]), CLOSE, FREE)
-    np.testing.assert_allclose(res.weights.iloc[2].to_numpy(), [1.0, 0.0, 0.0], atol=1e-12)
+    np.testing.assert_allclose(res.positions.iloc[2].to_numpy(), [1.0, 0.0, 0.0], atol=1e-12)
 
 
 def test_asset_listed_later_can_be_traded_once_priced() -> None:
@@ -191,12 +191,12 @@ def test_asset_listed_later_can_be_traded_once_priced() -> None:
     t.iloc[2] = [0.5, 0.5]  # B priced at day 3, trades at day 4
     res = run_backtest(t, close, FREE)
     assert res.orders["asset"].tolist() == ["A", "A", "B"]
-    np.testing.assert_allclose(res.weights.iloc[3].to_numpy(), [0.5, 0.5, 0.0], atol=1e-12)
+    np.testing.assert_allclose(res.positions.iloc[3].to_numpy(), [0.5, 0.5, 0.0], atol=1e-12)
 
 
-def test_summary_keys_and_values() -> None:
+def test_metrics_keys_and_values() -> None:
     res = run_backtest(_decide_on_day2([1.0, 0.0]), CLOSE, FREE)
-    s = res.summary()
+    s = res.metrics()
     assert s["start"] == "2024-01-02" and s["end"] == "2024-01-08"
     assert s["days"] == 5 and s["trades"] == 1 and s["rebalances"] == 1
     assert s["total_return"] == pytest.approx(0.1, abs=1e-12)

@@ -117,8 +117,8 @@ def test_drift_through_the_engine_resets_weights() -> None:
     cfg = EngineConfig(costs_bps=0.0, rebalance="drift", drift_threshold=0.05)
     res = run_backtest(_drift_targets(), D_CLOSE, cfg)
     assert list(res.rebalance_days) == [D_IDX[1], D_IDX[5]]
-    np.testing.assert_allclose(res.weights.iloc[4, :2].to_numpy(), [1.25 / 2.25, 1 / 2.25])
-    np.testing.assert_allclose(res.weights.iloc[5, :2].to_numpy(), [0.5, 0.5], atol=1e-12)
+    np.testing.assert_allclose(res.positions.iloc[4, :2].to_numpy(), [1.25 / 2.25, 1 / 2.25])
+    np.testing.assert_allclose(res.positions.iloc[5, :2].to_numpy(), [0.5, 0.5], atol=1e-12)
 
 
 def test_drift_with_open_execution_drifts_after_the_open_fill() -> None:
@@ -126,3 +126,64 @@ def test_drift_with_open_execution_drifts_after_the_open_fill() -> None:
     open_.iloc[1, 0] = 80.0  # A opens at 80 on day 1, closes at 100: weight 1.25/2.25
     mask = drift_decision_days(_drift_targets(), D_CLOSE, 0.05, execution="open", open_=open_)
     assert mask.to_numpy().tolist()[:2] == [True, True]
+
+
+def test_quarterly_is_first_session_of_each_quarter() -> None:
+    idx = sessions_between("2023-12-01", "2024-07-31")
+    t = pd.DataFrame({"A": 0.6, "B": 0.4}, index=idx)
+    # 2023-12-01 is the first target; then Jan 2 (Q1), Apr 1 (Q2), Jul 1 (Q3)
+    assert _days(decision_days(t, "quarterly")) == [
+        "2023-12-01", "2024-01-02", "2024-04-01", "2024-07-01"]
+
+
+def test_quarterly_among_sessions_with_a_new_target() -> None:
+    idx = sessions_between("2024-01-02", "2024-12-31")
+    t = pd.DataFrame(np.nan, index=idx, columns=["A"])
+    t.loc[idx[idx.day_of_week == 4]] = 1.0  # Fridays only
+    got = _days(decision_days(t, "quarterly"))
+    assert got == ["2024-01-05", "2024-04-05", "2024-07-05", "2024-10-04"]
+
+
+def test_quarterly_through_the_engine_trades_the_next_session() -> None:
+    idx = sessions_between("2024-01-02", "2024-12-31")
+    close = pd.DataFrame({"A": np.linspace(100.0, 130.0, len(idx)), "B": 50.0}, index=idx)
+    t = pd.DataFrame({"A": 0.6, "B": 0.4}, index=idx)
+    res = run_backtest(t, close, EngineConfig(costs_bps=0.0, rebalance="quarterly"))
+    assert [f"{d:%Y-%m-%d}" for d in res.rebalance_days] == [
+        "2024-01-03", "2024-04-02", "2024-07-02", "2024-10-02"]
+
+
+def test_schedule_table_is_the_one_list_of_names() -> None:
+    from typing import get_args
+
+    from backtest.engine.config import REBALANCES, Rebalance
+    from backtest.engine.schedule import (
+        RULE_EVERY_DECISION,
+        RULE_FIRST_IN_PERIOD,
+        RULE_ON_DRIFT,
+        RULE_ON_REGIME_CHANGE,
+        SCHEDULES,
+    )
+
+    assert tuple(SCHEDULES) == REBALANCES == get_args(Rebalance)
+    rules = {RULE_EVERY_DECISION, RULE_FIRST_IN_PERIOD, RULE_ON_REGIME_CHANGE, RULE_ON_DRIFT}
+    assert len(rules) == 4 and {s.rule for s in SCHEDULES.values()} == rules
+    for s in SCHEDULES.values():  # calendar rules have a period key, the others none
+        assert (s.period_key is not None) == (s.rule == RULE_FIRST_IN_PERIOD)
+    keys = SCHEDULES["quarterly"].period_keys(pd.DatetimeIndex(["2024-03-28", "2024-04-01"]))
+    assert keys.tolist() == [202401, 202402]
+    for name in REBALANCES:
+        assert EngineConfig(rebalance=name).rebalance == name  # type: ignore[arg-type]
+
+
+def test_unknown_schedule_and_drift_in_decision_days() -> None:
+    with pytest.raises(ParameterError, match=r"rebalance must be one of 'daily', .*'quarterly'.*"
+                                             r"; got 'yearly'"):
+        decision_days(_every_day(), "yearly")  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="use drift_decision_days for 'drift'"):
+        decision_days(_every_day(), "drift")
+
+
+def test_drift_with_open_execution_needs_opens() -> None:
+    with pytest.raises(ParameterError, match=r"execution='open' needs open prices: pass open_="):
+        drift_decision_days(_drift_targets(), D_CLOSE, 0.05, execution="open")

@@ -33,11 +33,15 @@ def test_buy_and_hold_spy_is_the_adjusted_close_ratio(spy_ief: pd.DataFrame) -> 
     assert res.trades == 1
 
 
-def _independent_sixty_forty(close: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
-    """Drifting 60/40 weights, reset at the session after each month's first session."""
+def _independent_sixty_forty(close: pd.DataFrame,
+                             months: int = 1) -> tuple[pd.Series, pd.DataFrame]:
+    """Drifting 60/40 weights, reset at the session after each period's first session.
+
+    A period is a calendar month (``months=1``) or quarter (``months=3``).
+    """
     asset_ret = close.pct_change().to_numpy()
     dates = pd.DatetimeIndex(close.index)
-    month = dates.year * 12 + dates.month
+    month = dates.year * 12 + (dates.month - 1) // months
     first_of_month = np.r_[True, month[1:] != month[:-1]]
     reset = np.r_[False, first_of_month[:-1]]  # one-session lag
     target = np.array([0.6, 0.4])
@@ -63,10 +67,22 @@ def test_monthly_sixty_forty_matches_pandas(spy_ief: pd.DataFrame) -> None:
     exp_ret, exp_w = _independent_sixty_forty(spy_ief)
     np.testing.assert_allclose(res.returns.to_numpy(), exp_ret.to_numpy(), rtol=0, atol=1e-9)
     np.testing.assert_allclose(
-        res.weights[["SPY", "IEF"]].to_numpy(), exp_w.to_numpy(), rtol=0, atol=1e-9
+        res.positions[["SPY", "IEF"]].to_numpy(), exp_w.to_numpy(), rtol=0, atol=1e-9
     )
     assert len(res.rebalance_days) == 132  # 11 years x 12 months
     assert all(d.day <= 5 for d in res.rebalance_days)
+
+
+def test_quarterly_sixty_forty_matches_pandas(spy_ief: pd.DataFrame) -> None:
+    targets = pd.DataFrame({"SPY": 0.6, "IEF": 0.4}, index=spy_ief.index)
+    res = run_backtest(targets, spy_ief, EngineConfig(costs_bps=0.0, rebalance="quarterly"))
+    exp_ret, exp_w = _independent_sixty_forty(spy_ief, months=3)
+    np.testing.assert_allclose(res.returns.to_numpy(), exp_ret.to_numpy(), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        res.positions[["SPY", "IEF"]].to_numpy(), exp_w.to_numpy(), rtol=0, atol=1e-9
+    )
+    assert len(res.rebalance_days) == 44  # 11 years x 4 quarters
+    assert {d.month for d in res.rebalance_days} == {1, 4, 7, 10}
 
 
 def test_sixty_forty_costs_are_reported_and_reduce_returns(spy_ief: pd.DataFrame) -> None:
@@ -78,5 +94,5 @@ def test_sixty_forty_costs_are_reported_and_reduce_returns(spy_ief: pd.DataFrame
     )
     assert 0 < paid.costs.sum() < 0.01
     assert paid.equity.iloc[-1] < free.equity.iloc[-1]
-    s1, s2 = paid.summary(), paid.summary()
+    s1, s2 = paid.metrics(), paid.metrics()
     assert s1 == s2

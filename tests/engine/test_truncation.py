@@ -61,11 +61,11 @@ def test_truncation_never_changes_the_past(
         cash_rate=rate.iloc[:k],
     )
     pd.testing.assert_series_equal(part.returns, full.returns.iloc[:k], check_exact=True)
-    pd.testing.assert_frame_equal(part.weights, full.weights.iloc[:k], check_exact=True)
+    pd.testing.assert_frame_equal(part.positions, full.positions.iloc[:k], check_exact=True)
     pd.testing.assert_series_equal(part.costs, full.costs.iloc[:k], check_exact=True)
     pd.testing.assert_frame_equal(part.targets, full.targets.iloc[:k], check_exact=True)
     assert list(part.rebalance_days) == [d for d in full.rebalance_days if d <= IDX[cut]]
     # weights always sum to one and gross exposure respects the cap (up to fill rounding)
-    assert np.allclose(full.weights.sum(axis=1), 1.0, atol=1e-9)
+    assert np.allclose(full.positions.sum(axis=1), 1.0, atol=1e-9)
     gross = full.targets.abs().sum(axis=1)
     assert (gross <= cfg.max_gross_leverage * (1 + 1e-9)).all()

@@ -47,6 +47,8 @@ CASES = [
     dict(rebalance="daily", execution="open", costs_bps=7.0, slippage_bps=4.0),
     dict(rebalance="drift", drift_threshold=0.02, execution="open", costs_bps=2.0),
     dict(rebalance="daily", costs_bps=50.0, max_gross_leverage=0.8),
+    dict(rebalance="quarterly", costs_bps=20.0, borrow_bps=40.0),
+    dict(rebalance="quarterly", execution="open", costs_bps=5.0, slippage_bps=3.0),
 ]
 
 
@@ -89,8 +91,9 @@ def test_target_on_asset_without_price_is_an_error() -> None:
     t = pd.DataFrame({"A": [1.0, np.nan, np.nan, np.nan]}, index=IDX[:4])
     market = Market.build(close)
     settings = KernelSettings.build(EngineConfig(rebalance="daily"), market)
-    with pytest.raises(ParameterError, match=r"'A' decided on 2021-01-04 executes on "
-                                             r"2021-01-05, where 'A' has no price"):
+    with pytest.raises(ParameterError, match=r"cfg: target 1 on 'A' decided on 2021-01-04 "
+                                             r"executes on 2021-01-05, where 'A' has no close "
+                                             r"price"):
         simulate(market, settings, TargetPlan.from_frames([t], market), names=["cfg"])
 
 
@@ -107,3 +110,71 @@ def test_shared_codes_are_stored_once() -> None:
     plan = TargetPlan.from_frames([t, t * 0.5], Market.build(close))
     assert plan.codes.shape == (1, len(IDX))
     assert plan.tables.shape == (2, 1, 2)
+
+
+def _both_paths(close: pd.DataFrame, targets: pd.DataFrame, cfg: EngineConfig,
+                **kw: object) -> tuple[str, str]:
+    """The error message of the vectorbt engine and of the sweep path for the same input."""
+    msgs = []
+    for path in ("engine", "sweep"):
+        with pytest.raises(ParameterError) as info:
+            if path == "engine":
+                run_backtest(targets, close, cfg, **kw)  # type: ignore[arg-type]
+            else:
+                market = Market.build(close, **kw)  # type: ignore[arg-type]
+                plan = TargetPlan.from_frames([targets], market, cfg.max_gross_leverage,
+                                              names=["cfg"])
+                simulate(market, KernelSettings.build(cfg, market), plan, names=["cfg"])
+        msgs.append(str(info.value))
+    return msgs[0], msgs[1]
+
+
+def test_both_engines_reject_bad_input_with_the_same_words() -> None:
+    idx = IDX[:5]
+    close = pd.DataFrame({"A": [10.0, 11.0, 12.0, 13.0, 14.0], "B": 5.0}, index=idx)
+    t = pd.DataFrame({"A": [0.5, np.nan, np.nan, np.nan, np.nan], "B": 0.5}, index=idx)
+    t.iloc[1:] = np.nan
+    cfg = EngineConfig(rebalance="daily")
+    bad = close.copy()
+    bad.iloc[2, 1] = -1.0
+    eng, swp = _both_paths(bad, t, cfg)
+    assert eng == swp == "close for 'B' on 2021-01-06 is -1.0; prices must be finite and > 0."
+    gap = close.copy()
+    gap.iloc[3, 0] = np.nan
+    eng, swp = _both_paths(gap, t, cfg)
+    assert eng == swp and "close for 'A' is missing on 2021-01-07 after its first price" in eng
+    rate = pd.Series(1e-4, index=idx).drop(idx[2])
+    eng, swp = _both_paths(close, t, cfg, cash_rate=rate)
+    assert eng == swp and eng.startswith("cash_rate has no finite value on 2021-01-06 (1 ")
+    eng, swp = _both_paths(close, t * 1.5, EngineConfig(max_gross_leverage=2.0))
+    assert swp == f"cfg: {eng}" and "targets on 2021-01-04 are net long 1.5" in eng
+    inf = t.copy()
+    inf.iloc[0, 0] = np.inf
+    eng, swp = _both_paths(close, inf, cfg)
+    assert swp == f"cfg: {eng}" and "targets for 'A' on 2021-01-04 is infinite" in eng
+    late = close.copy()
+    late.iloc[:2, 1] = np.nan  # B first priced on day 3; its target fills on day 2
+    eng, swp = _both_paths(late, t, cfg)
+    assert swp == f"cfg: {eng}"
+    assert "target 0.5 on 'B' decided on 2021-01-04 executes on 2021-01-05" in eng
+
+
+def test_regime_change_and_open_execution_need_their_inputs() -> None:
+    close = pd.DataFrame({"A": [10.0, 11.0]}, index=IDX[:2])
+    market = Market.build(close)
+    with pytest.raises(ParameterError, match=r"rebalance='regime_change' needs regime labels; "
+                                             r"build the Market with regimes="):
+        KernelSettings.build(EngineConfig(rebalance="regime_change"), market)
+    with pytest.raises(ParameterError, match=r"execution='open' needs open prices: Market"):
+        KernelSettings.build(EngineConfig(execution="open"), market)
+
+
+def test_settings_carry_the_schedule_rule_and_period_keys() -> None:
+    from backtest.engine.schedule import RULE_FIRST_IN_PERIOD, SCHEDULES
+
+    close = pd.DataFrame({"A": 10.0}, index=IDX)
+    market = Market.build(close, regimes=LABELS)
+    s = KernelSettings.build(EngineConfig(rebalance="quarterly"), market)
+    assert s.rule == RULE_FIRST_IN_PERIOD
+    np.testing.assert_array_equal(s.period_key, SCHEDULES["quarterly"].period_keys(IDX))
+    assert s.change.sum() == 3  # QT, QE, QT
