@@ -98,11 +98,13 @@ class DataStore:
         """A view sharing this store's loaded data, whose provenance starts empty.
 
         Runs use one so their manifests list only the series they read, even
-        when the store was used before (notebooks, sweeps).
+        when the store was used before (notebooks, sweeps). A view of a view
+        reads through the root store, so what it loads is never listed in the
+        provenance of the view it was made from.
         """
         view = copy.copy(self)
         view._memo = {}
-        view._parent = self
+        view._parent = self._parent if self._parent is not None else self
         return view
 
     def provenance(self) -> dict[str, dict[str, str]]:

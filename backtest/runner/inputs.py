@@ -259,19 +259,21 @@ def disagreement_note(cfg: RunConfig, store: DataStore, labels: pd.Series) -> st
     classifier's (whichever the run does not use) over the backtest sessions.
     A different number of QT episodes also raises a
     :class:`~backtest.exceptions.ClassifierDisagreementWarning`; the counts
-    the run reports stay those of its own classifier. A classifier whose data
-    the store lacks is named in the note, not skipped silently.
+    the run reports stay those of its own classifier. The comparison reads
+    through its own view of the store, so the run's manifest lists only the
+    series its results depend on; a store without the balance-sheet series
+    (a synthetic snapshot) gives no comparison with ``rules``.
     """
     index = pd.DatetimeIndex(labels.index)
     others: dict[str, pd.Series] = {}
-    missing: list[str] = []
+    side = store.view()
     for name in ("calendar", "rules"):
         if name == cfg.classifier:
             continue
         try:
-            others[name] = regime_labels(index, store, name, cfg.anchor, cfg.end_of_qt_days)
+            others[name] = regime_labels(index, side, name, cfg.anchor, cfg.end_of_qt_days)
         except SeriesNotAvailableError:
-            missing.append(name)
+            continue
     parts = []
     for name, other in others.items():
         d = compare_labels(labels, other, (cfg.classifier, name))
@@ -279,8 +281,6 @@ def disagreement_note(cfg: RunConfig, store: DataStore, labels: pd.Series) -> st
                      "stretches)")
     if others:
         warn_if_episode_counts_differ(cfg.classifier, {cfg.classifier: labels, **others})
-    if missing:
-        parts.append(f"no data to run {', '.join(missing)}")
     if not parts:
         return None
     return f"regimes by {cfg.classifier}: " + "; ".join(parts) + " (`qtbt regimes --compare`)."
