@@ -60,6 +60,7 @@ twice (the start and the cap step-up), which counts once with
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -72,7 +73,7 @@ from backtest._typing import (
     EventTiming,
     OnMissing,
 )
-from backtest.data.store import DataStore
+from backtest.data.store import DataStore, as_store
 from backtest.eventstudy.dates import (
     ANCHORS,
     TIMINGS,
@@ -104,7 +105,7 @@ def event_study(
     series: str | Sequence[str],
     events: Sequence[Event | DateLike],
     window: int = 1,
-    store: DataStore | None = None,
+    store: DataStore | str | Path | None = None,
     anchor: EventAnchor = "announce",
     timing: EventTiming = "intraday",
     benchmark: str | None = None,
@@ -163,7 +164,7 @@ def event_study(
     measures = {r: measure_of(r) for r in refs}  # fail fast on bad series, before any loading
     _check_benchmark(benchmark, refs)
     mapped = _map_sessions(_normalise(events, anchor), timing)
-    store = store if store is not None else DataStore()
+    store = as_store(store, "event_study")
     tracks = {r: _track(r, store) for r in refs}
     bm = _track(benchmark, store) if benchmark is not None else None
     bm_ret = daily_returns(bm) if bm is not None else None

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -214,7 +215,7 @@ def _summarise(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def scorecard(
-    store: DataStore | None = None,
+    store: DataStore | str | Path | None = None,
     classifier: str = "calendar",
     bootstrap: BootstrapSpec | None = None,
     windows: WindowSpec | None = None,

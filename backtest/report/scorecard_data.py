@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,7 @@ import pandas as pd
 from backtest._typing import DateLike
 from backtest.data.derived import DERIVED
 from backtest.data.panel import build_panel, last_known_session
-from backtest.data.store import DataStore
+from backtest.data.store import DataStore, as_store
 from backtest.exceptions import ParameterError
 from backtest.regimes.api import check_classifier_name, regime_labels
 from backtest.regimes.events import Event, load_events
@@ -79,7 +80,7 @@ class ScoreData:
     classifier: str
 
 
-def load_score_data(store: DataStore | None = None, classifier: str = "calendar",
+def load_score_data(store: DataStore | str | Path | None = None, classifier: str = "calendar",
                     start: DateLike = "2003-01-02", end: DateLike | None = None) -> ScoreData:
     """Read the scorecard's series and label the sessions.
 
@@ -90,7 +91,7 @@ def load_score_data(store: DataStore | None = None, classifier: str = "calendar"
     SeriesNotAvailableError, EmptyRangeError
         Missing data.
     """
-    store = store if store is not None else DataStore()
+    store = as_store(store, "scorecard")
     check_classifier_name(classifier)
     panel = build_panel(list(SERIES), start=start, end=end, asof="observation", store=store,
                         on_stale="ignore")
