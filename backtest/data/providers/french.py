@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import math
 import zipfile
+from dataclasses import dataclass
 
 import pandas as pd
 import requests
@@ -103,6 +104,151 @@ def _number(field: str) -> float:
     return math.nan if value in _MISSING_CODES else value
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """How the rows of a daily or monthly file are dated."""
+
+    width: int
+    shape: str
+    fmt: str
+    monthly: bool
+
+    @classmethod
+    def of(cls, monthly: bool) -> _Layout:
+        if monthly:
+            return cls(6, "YYYYMM", "%Y%m", True)
+        return cls(8, "YYYYMMDD", "%Y%m%d", False)
+
+
+def _header(lines: list[str], origin: str, fields: tuple[str, ...]) -> tuple[int, list[str]]:
+    """Line index of the header (it starts with ``,``) and its column names, checked."""
+    header_at = next((i for i, ln in enumerate(lines) if ln.lstrip().startswith(",")), None)
+    if header_at is None:
+        first = lines[0][:80] if lines else ""
+        raise DataFormatError(
+            f"{origin}: no header line starting with ',' (like ',Mkt-RF,SMB,HML,RF'); the first "
+            f"line is {first!r}. This is not a Ken French factor CSV; check the dataset name "
+            "or pass --data-dir to a snapshot."
+        )
+    columns = [c.strip() for c in lines[header_at].split(",")[1:]]
+    while columns and columns[-1] == "":
+        columns.pop()  # a trailing comma
+    missing = [f for f in fields if f not in columns]
+    if missing or "" in columns or len(set(columns)) != len(columns):
+        raise _bad(
+            origin,
+            header_at + 1,
+            f"header {columns} lacks {missing} or has empty/duplicate names",
+            f"Expected the columns {list(fields)}; Ken French may have changed the file",
+        )
+    return header_at, columns
+
+
+def _row_values(parts: list[str], columns: list[str], origin: str, number: int) -> list[float]:
+    """The numbers of one data row (after its date), checked against the header."""
+    while len(parts) > len(columns) + 1 and parts[-1] == "":
+        parts.pop()
+    if len(parts) != len(columns) + 1:
+        raise _bad(
+            origin,
+            number,
+            f"{len(parts) - 1} values for the {len(columns)} columns {columns}",
+            "Every row needs a date and one value per column",
+        )
+    values: list[float] = []
+    for col, field in zip(columns, parts[1:], strict=True):
+        try:
+            values.append(_number(field))
+        except ValueError:
+            raise _bad(
+                origin,
+                number,
+                f"value {field!r} in column {col!r} is not a number",
+                "Values are percent with '.' as decimal point",
+            ) from None
+    return values
+
+
+def _data_block(lines: list[str], header_at: int, columns: list[str], origin: str,
+                layout: _Layout) -> tuple[list[str], list[list[float]], list[int], int | None]:
+    """Date keys, values and file line of every row of the first data block.
+
+    Also returns the index of the blank line that ended the block (None when
+    the block ran to the end or to an annual/copyright line).
+    """
+    keys: list[str] = []
+    numbers: list[list[float]] = []
+    line_of: list[int] = []
+    blank_at: int | None = None
+    for i in range(header_at + 1, len(lines)):
+        number = i + 1
+        row = lines[i].strip()
+        if not row:
+            if numbers:
+                blank_at = i
+                break
+            continue
+        parts = [p.strip() for p in row.split(",")]
+        key = parts[0]
+        if numbers and (
+            any(w in row.lower() for w in _END_WORDS) or (key.isdigit() and len(key) == 4)
+        ):
+            break  # annual section or copyright without a blank line before it
+        if not key.isdigit() or len(key) != layout.width:
+            raise _bad(
+                origin,
+                number,
+                f"expected a row starting with a {layout.shape} date, got {row[:60]!r}",
+                f"Rows of this {'monthly' if layout.monthly else 'daily'} file must look like "
+                f"'{'192607' if layout.monthly else '19260701'},    0.09,   -0.25, ...'",
+            )
+        numbers.append(_row_values(parts, columns, origin, number))
+        keys.append(key)
+        line_of.append(number)
+    if not numbers:
+        raise _bad(
+            origin,
+            header_at + 1,
+            "the header is followed by no data rows",
+            "The download is truncated; retry, or pass --data-dir to a snapshot",
+        )
+    return keys, numbers, line_of, blank_at
+
+
+def _check_tail(lines: list[str], blank_at: int, last_line: int, origin: str) -> None:
+    """After the data block only an annual section or the copyright line may follow."""
+    rest = next(
+        ((j, lines[j].strip()) for j in range(blank_at, len(lines)) if lines[j].strip()),
+        None,
+    )
+    if rest is not None and not any(w in rest[1].lower() for w in _END_WORDS):
+        raise _bad(
+            origin,
+            rest[0] + 1,
+            f"unexpected line {rest[1][:60]!r} after the data block ended on line "
+            f"{last_line}",
+            "Only an 'Annual Factors' section or the copyright line may follow the data",
+        )
+
+
+def _dates(keys: list[str], line_of: list[int], origin: str, layout: _Layout
+           ) -> pd.DatetimeIndex:
+    """The rows' dates: valid and strictly increasing (errors name the line)."""
+    dates = pd.to_datetime(pd.Series(keys), format=layout.fmt, errors="coerce")
+    bad = dates.isna().to_numpy().nonzero()[0]
+    if bad.size:
+        k = int(bad[0])
+        raise _bad(origin, line_of[k], f"date {keys[k]!r} is not a valid {layout.shape} date",
+                   "Fix or delete that line")
+    idx = pd.DatetimeIndex(dates, name="date").as_unit("ns")
+    back = (idx[1:] <= idx[:-1]).nonzero()[0]
+    if back.size:
+        k = int(back[0]) + 1
+        raise _bad(origin, line_of[k], f"date {keys[k]} repeats or goes backwards",
+                   "Rows must be in strictly increasing date order")
+    return idx
+
+
 def parse_french_csv(
     text: str, origin: str, fields: tuple[str, ...], monthly: bool
 ) -> pd.DataFrame:
@@ -135,107 +281,12 @@ def parse_french_csv(
         number of fields, or dates out of order; names the origin and line.
     """
     lines = text.splitlines()
-    header_at = next((i for i, ln in enumerate(lines) if ln.lstrip().startswith(",")), None)
-    if header_at is None:
-        first = lines[0][:80] if lines else ""
-        raise DataFormatError(
-            f"{origin}: no header line starting with ',' (like ',Mkt-RF,SMB,HML,RF'); the first "
-            f"line is {first!r}. This is not a Ken French factor CSV; check the dataset name "
-            "or pass --data-dir to a snapshot."
-        )
-    columns = [c.strip() for c in lines[header_at].split(",")[1:]]
-    while columns and columns[-1] == "":
-        columns.pop()  # a trailing comma
-    missing = [f for f in fields if f not in columns]
-    if missing or "" in columns or len(set(columns)) != len(columns):
-        raise _bad(
-            origin,
-            header_at + 1,
-            f"header {columns} lacks {missing} or has empty/duplicate names",
-            f"Expected the columns {list(fields)}; Ken French may have changed the file",
-        )
-    width, shape, fmt = (6, "YYYYMM", "%Y%m") if monthly else (8, "YYYYMMDD", "%Y%m%d")
-    keys: list[str] = []
-    numbers: list[list[float]] = []
-    line_of: list[int] = []
-    blank_at: int | None = None  # the blank line that ended the data block
-    for i in range(header_at + 1, len(lines)):
-        number = i + 1
-        row = lines[i].strip()
-        if not row:
-            if numbers:
-                blank_at = i
-                break
-            continue
-        parts = [p.strip() for p in row.split(",")]
-        key = parts[0]
-        if numbers and (
-            any(w in row.lower() for w in _END_WORDS) or (key.isdigit() and len(key) == 4)
-        ):
-            break  # annual section or copyright without a blank line before it
-        if not key.isdigit() or len(key) != width:
-            raise _bad(
-                origin,
-                number,
-                f"expected a row starting with a {shape} date, got {row[:60]!r}",
-                f"Rows of this {'monthly' if monthly else 'daily'} file must look like "
-                f"'{'192607' if monthly else '19260701'},    0.09,   -0.25, ...'",
-            )
-        while len(parts) > len(columns) + 1 and parts[-1] == "":
-            parts.pop()
-        if len(parts) != len(columns) + 1:
-            raise _bad(
-                origin,
-                number,
-                f"{len(parts) - 1} values for the {len(columns)} columns {columns}",
-                "Every row needs a date and one value per column",
-            )
-        values: list[float] = []
-        for col, field in zip(columns, parts[1:], strict=True):
-            try:
-                values.append(_number(field))
-            except ValueError:
-                raise _bad(
-                    origin,
-                    number,
-                    f"value {field!r} in column {col!r} is not a number",
-                    "Values are percent with '.' as decimal point",
-                ) from None
-        keys.append(key)
-        numbers.append(values)
-        line_of.append(number)
-    if not numbers:
-        raise _bad(
-            origin,
-            header_at + 1,
-            "the header is followed by no data rows",
-            "The download is truncated; retry, or pass --data-dir to a snapshot",
-        )
+    header_at, columns = _header(lines, origin, fields)
+    layout = _Layout.of(monthly)
+    keys, numbers, line_of, blank_at = _data_block(lines, header_at, columns, origin, layout)
     if blank_at is not None:
-        rest = next(
-            ((j, lines[j].strip()) for j in range(blank_at, len(lines)) if lines[j].strip()),
-            None,
-        )
-        if rest is not None and not any(w in rest[1].lower() for w in _END_WORDS):
-            raise _bad(
-                origin,
-                rest[0] + 1,
-                f"unexpected line {rest[1][:60]!r} after the data block ended on line "
-                f"{line_of[-1]}",
-                "Only an 'Annual Factors' section or the copyright line may follow the data",
-            )
-    dates = pd.to_datetime(pd.Series(keys), format=fmt, errors="coerce")
-    bad = dates.isna().to_numpy().nonzero()[0]
-    if bad.size:
-        k = int(bad[0])
-        raise _bad(origin, line_of[k], f"date {keys[k]!r} is not a valid {shape} date",
-                   "Fix or delete that line")
-    idx = pd.DatetimeIndex(dates, name="date").as_unit("ns")
-    back = (idx[1:] <= idx[:-1]).nonzero()[0]
-    if back.size:
-        k = int(back[0]) + 1
-        raise _bad(origin, line_of[k], f"date {keys[k]} repeats or goes backwards",
-                   "Rows must be in strictly increasing date order")
+        _check_tail(lines, blank_at, line_of[-1], origin)
+    idx = _dates(keys, line_of, origin, layout)
     frame = pd.DataFrame(numbers, columns=columns, index=idx, dtype="float64")
     return frame.loc[:, list(fields)]
 
