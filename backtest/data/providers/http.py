@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 import requests
@@ -42,7 +43,55 @@ _MAX_SLEEP = 30.0  # seconds; cap of one backoff pause
 
 
 class TransientError(Exception):
-    """A download failure worth retrying (connection lost, timeout, server busy)."""
+    """A download failure worth retrying (connection lost, timeout, server busy).
+
+    ``retry_after`` is the server's ``Retry-After`` wait in seconds, if it sent one.
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One GET of a download: where, how long, and what it is, for messages."""
+
+    url: str
+    timeout: float
+    what: str
+    start: float
+    deadline: float
+    max_time: float
+
+    def fetch(self, sess: requests.Session, attempts: int) -> bytes:
+        """The body of a 2xx answer; TransientError for what is worth retrying."""
+        with sess.get(self.url, timeout=(self.timeout, self.timeout), stream=True,
+                      headers={"User-Agent": USER_AGENT}) as resp:
+            status = resp.status_code
+            if status == 404:
+                raise SeriesNotAvailableError(
+                    f"{self.what} is not available: {self.url} returned HTTP 404 Not Found, "
+                    "so the provider does not know this symbol. Check the id "
+                    "(`qtbt data list` shows the supported ones), or pass --data-dir "
+                    "to a snapshot that holds the file."
+                )
+            if status == 429 or status >= 500:
+                raise TransientError(f"HTTP {status} {resp.reason}", _retry_after(resp))
+            if status >= 400:
+                raise network_error(
+                    self.what, self.url,
+                    f"HTTP {status} {resp.reason} (a client error, not retried)",
+                    attempts, time.monotonic() - self.start,
+                )
+            chunks: list[bytes] = []
+            for chunk in resp.iter_content(chunk_size=1 << 16):
+                chunks.append(chunk)
+                if time.monotonic() > self.deadline:
+                    raise TransientError(
+                        f"the download exceeded the {self.max_time:.0f} s time budget"
+                    )
+            return b"".join(chunks)
 
 
 def network_error(
@@ -163,6 +212,7 @@ def get_with_retries(
         max_time = attempts_allowed * 2.0 * timeout + pauses
     start = time.monotonic()
     deadline = start + max_time
+    get = _Attempt(url, timeout, what, start, deadline, max_time)
     own = session is None
     sess = requests.Session() if session is None else session
     last_error = "no attempt was made"
@@ -172,41 +222,10 @@ def get_with_retries(
             attempts = attempt + 1
             retry_after: float | None = None
             try:
-                with sess.get(
-                    url,
-                    timeout=(timeout, timeout),
-                    stream=True,
-                    headers={"User-Agent": USER_AGENT},
-                ) as resp:
-                    status = resp.status_code
-                    if status == 404:
-                        raise SeriesNotAvailableError(
-                            f"{what} is not available: {url} returned HTTP 404 Not Found, so "
-                            "the provider does not know this symbol. Check the id "
-                            "(`qtbt data list` shows the supported ones), or pass --data-dir "
-                            "to a snapshot that holds the file."
-                        )
-                    if status == 429 or status >= 500:
-                        retry_after = _retry_after(resp)
-                        raise TransientError(f"HTTP {status} {resp.reason}")
-                    if status >= 400:
-                        raise network_error(
-                            what,
-                            url,
-                            f"HTTP {status} {resp.reason} (a client error, not retried)",
-                            attempts,
-                            time.monotonic() - start,
-                        )
-                    chunks: list[bytes] = []
-                    for chunk in resp.iter_content(chunk_size=1 << 16):
-                        chunks.append(chunk)
-                        if time.monotonic() > deadline:
-                            raise TransientError(
-                                f"the download exceeded the {max_time:.0f} s time budget"
-                            )
-                    return b"".join(chunks)
+                return get.fetch(sess, attempts)
             except TransientError as exc:
                 last_error = str(exc)
+                retry_after = exc.retry_after
             except (
                 requests.ConnectionError,
                 requests.Timeout,
