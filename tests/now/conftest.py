@@ -33,7 +33,12 @@ def synthetic_series() -> dict[str, pd.Series]:
 
 
 @pytest.fixture
-def synthetic_store(make_snapshot: MakeSnapshot, monkeypatch: pytest.MonkeyPatch) -> DataStore:
+def synthetic_dir(make_snapshot: MakeSnapshot, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The synthetic snapshot folder; strategies come from ``tests.now.fake_strategies``."""
     monkeypatch.setenv("QTBT_STRATEGY_MODULES", "tests.now.fake_strategies")
-    root: Path = make_snapshot(synthetic_series())
-    return DataStore(data_dir=root, cache_dir=root / "__never__", offline=True)
+    return make_snapshot(synthetic_series())
+
+
+@pytest.fixture
+def synthetic_store(synthetic_dir: Path) -> DataStore:
+    return DataStore(data_dir=synthetic_dir, cache_dir=synthetic_dir / "__never__", offline=True)
