@@ -29,14 +29,10 @@ def check_now_dict(d: object, where: str) -> Mapping[str, Any]:
 
 
 def _regimes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    out = []
-    for clf, r in new["regimes"].items():
-        before = old["regimes"].get(clf)
-        if before is None:
-            continue
-        if before["label"] != r["label"]:
-            out.append(f"regime ({clf}): {before['label']} -> {r['label']} since {r['since']}")
-    return out
+    """Classifiers (present in both) whose label changed."""
+    both = [(c, old["regimes"][c], r) for c, r in new["regimes"].items() if c in old["regimes"]]
+    return [f"regime ({c}): {a['label']} -> {b['label']} since {b['since']}"
+            for c, a, b in both if a["label"] != b["label"]]
 
 
 def _targets(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
@@ -86,4 +82,5 @@ def changes_since(current: Mapping[str, Any], previous: Mapping[str, Any]) -> li
     lines = [*_regimes(old, new), *_targets(old, new), *_crossings(old, new)]
     if not lines:
         lines = ["no regime, target or funding-threshold change"]
-    return [head, *[f"  {x}" for x in lines], f"  net liquidity {b - a:+,.0f} USD mn"]
+    moved = "n/a" if a is None or b is None else f"{b - a:+,.0f} USD mn"
+    return [head, *[f"  {x}" for x in lines], f"  net liquidity {moved}"]

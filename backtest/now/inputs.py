@@ -35,12 +35,14 @@ from backtest.data.panel import observations_with_release
 from backtest.data.store import DataStore
 from backtest.exceptions import EmptyRangeError, ParameterError
 
-__all__ = ["CORE", "STALE_SESSIONS", "InputStatus", "Observations", "input_status",
+__all__ = ["CORE", "NEEDED", "STALE_SESSIONS", "InputStatus", "Observations", "input_status",
            "input_table", "next_session", "resolve_as_of", "sessions_after", "stale_names"]
 
 #: inputs of net liquidity and funding: ``as_of`` is the last session all are known
 CORE: tuple[str, ...] = ("WALCL", "WTREGEN", "RRPONTSYD", "WRESBAL", "SOFR", "EFFR",
                          "IORB_IOER", "DFEDTARU")
+#: inputs without which ``now`` has nothing to say (the others may be missing early on)
+NEEDED: tuple[str, ...] = ("WALCL", "WTREGEN")
 #: sessions after an input's last release beyond which it counts as stale, by frequency
 STALE_SESSIONS: dict[str, int] = {"daily": 3, "weekly": 7, "monthly": 30, "quarterly": 70}
 
@@ -120,7 +122,14 @@ def resolve_as_of(obs: Observations, as_of: object = None) -> pd.Timestamp:
     past = sessions_between(None, day)
     if len(past) == 0:
         raise EmptyRangeError(f"as_of {day.date()} is before the first NYSE session.")
-    return pd.Timestamp(past[-1])
+    session = pd.Timestamp(past[-1])
+    unknown = [r for r in NEEDED if not len(obs.known_by(r, session))]
+    if unknown:
+        firsts = [obs.frame(r)["known"].min() for r in NEEDED]
+        raise EmptyRangeError(
+            f"as_of {session.date()} is before {', '.join(unknown)} is first known; net "
+            f"liquidity needs {' and '.join(NEEDED)}: pass as_of {max(firsts).date()} or later.")
+    return session
 
 
 @dataclass(frozen=True)

@@ -43,22 +43,30 @@ def session_before(as_of: pd.Timestamp, days: int) -> pd.Timestamp:
 
 
 def netliq_at(obs: Observations, session: pd.Timestamp) -> dict[str, Any]:
-    """Net liquidity and its components known at ``session``'s close, whole USD mn."""
+    """Net liquidity and its components known at ``session``'s close, whole USD mn.
+
+    ON RRP counts as 0 before its first observation; a component not yet
+    known makes every value None.
+    """
     out: dict[str, Any] = {"date": f"{session:%Y-%m-%d}"}
     for key, (ref, mult) in COMPONENTS.items():
         v = obs.value_at(ref, session)
         if np.isnan(v) and key == "rrp":
             v = 0.0
-        out[key] = float(round(v * mult))
+        out[key] = None if np.isnan(v) else float(round(v * mult))
+    if any(out[key] is None for key in COMPONENTS):
+        return {"date": out["date"], **dict.fromkeys([*COMPONENTS, "netliq"])}
     out["netliq"] = out["walcl"] - out["tga"] - out["rrp"]
     return out
 
 
 def _change(now: dict[str, Any], then: dict[str, Any]) -> dict[str, Any]:
+    """Component changes and their exact total; None throughout when ``then`` is unknown."""
     out: dict[str, Any] = {"from": then["date"], "to": now["date"]}
+    known = all(then[key] is not None for key in COMPONENTS)
     for key in COMPONENTS:
-        out[key] = now[key] - then[key]
-    out["netliq"] = out["walcl"] - out["tga"] - out["rrp"]
+        out[key] = now[key] - then[key] if known else None
+    out["netliq"] = out["walcl"] - out["tga"] - out["rrp"] if known else None
     return out
 
 

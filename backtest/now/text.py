@@ -18,6 +18,13 @@ def _mn(v: float | None) -> str:
     return "n/a" if v is None else f"{v:,.0f}"
 
 
+def _sig(v: float | None) -> str:
+    """A signal value: whole numbers with separators when large, else 4 significant digits."""
+    if v is None:
+        return "n/a"
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
+
+
 def _num(v: float | None, digits: int = 2, suffix: str = "") -> str:
     return "n/a" if v is None else f"{v:,.{digits}f}{suffix}"
 
@@ -58,10 +65,11 @@ def _targets(d: Mapping[str, Any]) -> Section:
             parts.append(f"cash {s['cash']:.0%}")
         when = s["evaluated_at"] + (" STALE" if s["stale"] else "")
         drove = f"{s['regime']}/{s['phase']}" if s["phase"] else s["regime"]
-        rows.append([name, ", ".join(parts), when, drove,
+        signal = ", ".join(f"{k} {_sig(v)}" for k, v in s["signal"].items()) or "-"
+        rows.append([name, ", ".join(parts), when, drove, signal,
                      s["changed"] or "before window"])
     return ("Targets decided at the close (traded next session)",
-            ["strategy", "weights", "decided at", "regime/phase", "last change"], rows)
+            ["strategy", "weights", "decided at", "regime/phase", "signal", "last change"], rows)
 
 
 def _inputs(d: Mapping[str, Any]) -> Section:

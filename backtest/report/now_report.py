@@ -40,9 +40,12 @@ def _html_table(sec: tuple[str, Sequence[str], Sequence[Sequence[str]]]) -> str:
 def _headline(d: Mapping[str, Any]) -> str:
     nl, f = d["net_liquidity"], d["funding"]
     lv, c4, c13 = nl["level"], nl["change_4w"], nl["change_13w"]
+    def bn(v: float | None, sign: str = "") -> str:
+        return "n/a" if v is None else f"{v / 1000:{sign},.1f}"
+
     items = {
-        "net liquidity (USD bn)": f"{lv['netliq'] / 1000:,.1f} (4w {c4['netliq'] / 1000:+,.1f}, "
-                                  f"13w {c13['netliq'] / 1000:+,.1f})",
+        "net liquidity (USD bn)": f"{bn(lv['netliq'])} (4w {bn(c4['netliq'], '+')}, "
+                                  f"13w {bn(c13['netliq'], '+')})",
         "SOFR - IORB (bp)": f"{f['sofr_iorb_bp']['value']}",
         "EFFR - IORB (bp)": f"{f['effr_iorb_bp']['value']}",
         "reserves / GDP (%)": f"{f['reserves_gdp_pct']['value']}",

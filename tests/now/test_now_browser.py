@@ -10,19 +10,10 @@ import pytest
 from backtest.data.store import DataStore
 from backtest.now import now
 from backtest.report.now_report import NOW_HTML, write_now
-from tests.report.cdp import CHROMIUM, open_page
+from tests.report.cdp import open_page
+from tests.report.test_browser import _need_chromium  # noqa: F401  (autouse: skip or fail)
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def _need_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true but {CHROMIUM} is missing; `.ci/run` installs it with "
-                    "`apt-get install -y chromium`.")
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); required when CI=true.")
 
 
 def test_now_html_renders_offline(snapshot_store: DataStore, tmp_path: Path) -> None:

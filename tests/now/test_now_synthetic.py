@@ -118,3 +118,24 @@ def test_bad_arguments_teach(synthetic_store: DataStore) -> None:
         now(synthetic_store, strategies=["nope"])
     with pytest.raises(ParameterError, match="as_of must be a date"):
         now(synthetic_store, as_of=20240101)
+
+
+def test_an_early_as_of_teaches_and_early_changes_are_none(synthetic_store: DataStore) -> None:
+    from backtest.exceptions import EmptyRangeError
+
+    with pytest.raises(EmptyRangeError, match="pass as_of 2024-01-05 or later"):
+        now(synthetic_store, classifiers=["calendar"], as_of="2024-01-03")
+    early = now(synthetic_store, classifiers=["calendar"], strategies=["hold_spy"],
+                as_of="2024-01-19").to_dict()
+    nl = early["net_liquidity"]
+    assert nl["level"]["walcl"] == 7_002_000.0  # WALCL of Wed 01-17 (k = 2), known Fri 01-19
+    assert nl["change_13w"]["netliq"] is None and nl["change_4w"]["walcl"] is None
+    assert early["funding"]["reserves_gdp_pct"]["value"] is not None
+
+
+def test_plot_returns_figures(result) -> None:  # type: ignore[no-untyped-def]
+    for kind, traces in (("liquidity", 4), ("funding", 3)):
+        assert len(result.plot(kind).data) == traces
+    assert len(result.plot("regimes").data) >= 2  # one bar per regime run and classifier
+    with pytest.raises(ParameterError, match="plot kind 'pie'"):
+        result.plot("pie")
