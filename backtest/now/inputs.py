@@ -127,7 +127,8 @@ def resolve_as_of(obs: Observations, as_of: object = None) -> pd.Timestamp:
     if unknown:
         firsts = [obs.frame(r)["known"].min() for r in NEEDED]
         raise EmptyRangeError(
-            f"as_of {session.date()} is before {', '.join(unknown)} is first known; net "
+            f"as_of {session.date()} is before {' and '.join(unknown)} "
+            f"{'is' if len(unknown) == 1 else 'are'} first known; net "
             f"liquidity needs {' and '.join(NEEDED)}: pass as_of {max(firsts).date()} or later.")
     return session
 
