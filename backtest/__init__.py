@@ -21,6 +21,7 @@ The public API, in the order of a user's journey::
 * engine: :class:`EngineConfig`, :func:`run_backtest`, :class:`BacktestResult`
 * runs: :class:`RunConfig`, :func:`build_run_config`, :func:`prepare_inputs`, :func:`run`,
   :func:`write_run`, :func:`save_run`, :func:`load_run`, :func:`compare_runs`
+* now: :func:`now` (:class:`NowResult`): regimes, net liquidity, funding and targets today
 * evidence: :func:`scorecard`, :func:`event_study`, :func:`select_events`
 * sweeps: :class:`SweepConfig`, :class:`WalkForwardConfig`, :func:`run_sweep`,
   :func:`run_walkforward`, :func:`write_sweep`
@@ -59,6 +60,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and IDEs
     from backtest.data.store import DataStore
     from backtest.engine import BacktestResult, EngineConfig, run_backtest
     from backtest.eventstudy import EventStudyResult, event_study, select_events
+    from backtest.now import NowResult, now
     from backtest.regimes import (
         BalanceSheetClassifier,
         CalendarClassifier,
@@ -104,6 +106,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["BalanceSheetClassifier", "CalendarClassifier", "HybridClassifier",
                      "MarkovClassifier", "RulesClassifier", "compare_labels", "episodes_table",
                      "regime_labels", "regime_labels_with_phases"], "backtest.regimes"),
+    **dict.fromkeys(["NowResult", "now"], "backtest.now"),
     **dict.fromkeys(["Comparison", "RunResult", "Scorecard", "compare_runs", "load_run",
                      "save_run", "scorecard"], "backtest.report"),
     **dict.fromkeys(["RunConfig", "RunOutput", "build_run_config", "prepare_inputs", "run",
@@ -131,6 +134,7 @@ __all__ = [
     "HybridClassifier",
     "MarkovClassifier",
     "NetworkError",
+    "NowResult",
     "Param",
     "ParameterError",
     "QtbtError",
@@ -165,6 +169,7 @@ __all__ = [
     "known_observations",
     "load_registry",
     "load_run",
+    "now",
     "prepare_inputs",
     "regime_labels",
     "regime_labels_with_phases",

@@ -49,6 +49,9 @@ def _register() -> None:
     app.command("report")(report_cmd)
     app.command("scorecard")(scorecard_cmd)
     app.command("compare")(compare_cmd)
+    from backtest.cli.now import now_cmd
+
+    app.command("now")(now_cmd)
 
 
 _register()
