@@ -1,4 +1,4 @@
-"""``qtbt data``: list, pull, show and verify series."""
+"""``qtbt data``: list, pull, refresh, show and verify series."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from backtest.cli.common import (
 from backtest.data.calendar import parse_date
 from backtest.data.catalog import get_spec, parse_series_ref
 from backtest.data.inventory import inventory, show_series, verify_cache, verify_snapshot
+from backtest.data.refresh import check_refreshable, expand_ids, refresh
 from backtest.exceptions import ParameterError, QtbtError, QtbtWarning, StaleCacheWarning
 
 data_app = typer.Typer(help="Inspect, download and verify data series.", no_args_is_help=True)
@@ -82,6 +83,62 @@ def pull_cmd(
             f"{got.source:<16} sha256 {got.sha256[:12]}"
         )
     if failures:
+        raise typer.Exit(code=2)
+
+
+def needed_series(strategies: list[str] | None) -> list[str]:
+    """Series ``strategies`` (default: every registered one) and ``qtbt now`` read.
+
+    Each strategy's assets and macro series under its default parameters, the
+    default run's benchmarks and cash yield, and ``now``'s inputs (net
+    liquidity, funding, GDP, every classifier's series). Derived series are
+    expanded to their inputs by :func:`backtest.data.refresh.expand_ids`.
+    """
+    from backtest.now.inputs import CORE
+    from backtest.now.regimes import CLASSIFIER_INPUTS
+    from backtest.runner.config import RunConfig
+    from backtest.strategy import get_strategy, load_registry
+
+    names = list(load_registry()) if not strategies else list(strategies)
+    default = RunConfig(names[0])  # the run defaults: benchmarks and cash yield
+    names += default.benchmarks
+    refs: list[str] = [*CORE, "GDP", *(r for ins in CLASSIFIER_INPUTS.values() for r in ins)]
+    if default.cash_yield != "none":
+        refs.append(default.cash_yield)
+    for name in dict.fromkeys(names):
+        spec = get_strategy(name)
+        params = spec.resolve()
+        refs += [*spec.assets_for(params), *spec.series_for(params)]
+    return refs
+
+
+@data_app.command("refresh")
+def refresh_cmd(
+    ids: Annotated[list[str] | None, typer.Argument(
+        help="Series ids to refresh (default: what the strategies and `qtbt now` read).")] = None,
+    strategy: Annotated[list[str] | None, typer.Option(
+        "--strategy", help="Strategy whose series to refresh (repeatable; default: every "
+        "registered strategy when no ids are given).")] = None,
+    data_dir: DataDirOpt = None,
+    cache_dir: CacheDirOpt = None,
+    offline: Annotated[bool, typer.Option(
+        "--offline", help="Download nothing: only show what is due.")] = False,
+    refresh_: RefreshOpt = False,
+) -> None:
+    """Download the series that have a new release due since they were cached."""
+    from backtest.sweep.executor import ChunkProgress
+
+    store = make_store(data_dir, cache_dir, offline=offline)
+    check_refreshable(store)  # before any strategy or id is resolved
+    refs = list(ids or []) if ids and not strategy else [*(ids or []), *needed_series(strategy)]
+    total = len(expand_ids(refs))
+    # downloads take seconds each: the bar shows from the first finished series
+    with ChunkProgress(total, after=0.0, label="refresh") as bar:
+        result = refresh(store, refs, force=refresh_, offline=offline,
+                         on_step=lambda _sid: bar.advance())
+    typer.echo(result.to_text(), nl=False)
+    if result.failed:
+        typer.echo(f"error: {result.error_message()}", err=True)
         raise typer.Exit(code=2)
 
 

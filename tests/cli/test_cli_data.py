@@ -288,3 +288,117 @@ def test_pull_spy_offline_prints_one_line_and_no_yfinance_logging(
     assert "yfinance returned no rows" in err
     assert "Failed to get ticker" not in err and "chatter" not in err
     assert logging.getLogger("yfinance").level == logging.NOTSET  # restored
+
+
+# --- qtbt data refresh ---------------------------------------------------------------------
+
+_FRED_CSV = "https://fred.stlouisfed.org/graph/fredgraph.csv?id={}"
+
+
+def _seed_cache(cache: Path, sid: str, days: list[str]) -> str:
+    """Cache ``days`` of FRED series ``sid``; returns the sha256 recorded."""
+    from backtest.data.catalog import get_spec
+    from backtest.data.providers.base import Fetched, content_sha256
+    from backtest.data.store import DataStore
+
+    data = pd.DataFrame({sid: [float(i) for i in range(len(days))]},
+                        index=pd.DatetimeIndex(pd.to_datetime(days), name="date").as_unit("ns"))
+    sha = content_sha256(data)
+    DataStore(cache_dir=cache).cache.write(get_spec(sid),
+                                           Fetched(data, "fred-csv", "x", sha, "t"))
+    return sha
+
+
+@pytest.fixture
+def fred_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from backtest.data.providers.fred import FredProvider
+
+    monkeypatch.delenv("QTBT_DATA_DIR", raising=False)
+    monkeypatch.delenv("FRED_API_KEY", raising=False)
+    monkeypatch.setattr("backtest.data.store.default_providers", lambda **_: {
+        "fred": FredProvider(timeout=1.0, retries=1, backoff=0.0)})
+
+
+def test_refresh_downloads_due_skips_not_due_and_fails_with_exit_2(
+        tmp_path: Path, fred_only: None, capsys: pytest.CaptureFixture[str]) -> None:
+    import responses
+
+    from backtest.data.catalog import get_spec
+    from backtest.data.store import DataStore
+
+    cache = tmp_path / "cache"
+    _seed_cache(cache, "DGS10", ["2020-01-02", "2020-01-03"])  # long due
+    walcl_sha = _seed_cache(cache, "WALCL", ["2020-01-01", "2020-01-08"])  # due, will fail
+    _seed_cache(cache, "CPIAUCSL", ["2099-11-01", "2099-12-01"])  # next release in 2100
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.add(responses.GET, _FRED_CSV.format("DGS10"),
+                 body="observation_date,DGS10\n2020-01-02,1.88\n2020-01-03,1.80\n"
+                      "2020-01-06,1.81\n")
+        rsps.add(responses.GET, _FRED_CSV.format("WALCL"), status=503)
+        code, out, err = run(["data", "refresh", "DGS10", "WALCL", "CPIAUCSL",
+                              "--cache-dir", str(cache)], capsys)
+        assert not any("CPIAUCSL" in c.request.url for c in rsps.calls)
+    assert code == 2
+    lines = {line.split()[0]: line for line in out.splitlines()[1:-1]}
+    assert "downloaded" in lines["DGS10"] and "2020-01-06" in lines["DGS10"]
+    assert "failed" in lines["WALCL"] and "not due" in lines["CPIAUCSL"]
+    # January 2100's CPI: 2100-01-31 + 20 days = Saturday 02-20, rolled to Monday 02-22
+    assert "2100-02-22 16:00 ET" in lines["CPIAUCSL"]
+    assert err.count("\n") == 1 and err.startswith("error: 1 of 3 series failed")
+    assert "WALCL" in err and "503" in err
+    assert DataStore(cache_dir=cache).cache.read(get_spec("WALCL")).sha256 == walcl_sha
+
+
+def test_refresh_flag_forces_and_progress_bar_shows_with_qtbt_progress(
+        tmp_path: Path, fred_only: None, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import responses
+
+    cache = tmp_path / "cache"
+    for sid in ("DGS10", "DGS2"):
+        _seed_cache(cache, sid, ["2099-12-30", "2099-12-31"])
+    monkeypatch.setenv("QTBT_PROGRESS", "1")
+    with responses.RequestsMock() as rsps:
+        for sid in ("DGS10", "DGS2"):
+            rsps.add(responses.GET, _FRED_CSV.format(sid),
+                     body=f"observation_date,{sid}\n2099-12-30,1.5\n2099-12-31,1.6\n")
+        code, out, err = run(["data", "refresh", "DGS10", "DGS2", "--refresh",
+                              "--cache-dir", str(cache)], capsys)
+        assert len(rsps.calls) == 2
+    assert code == 0
+    assert out.count(" up to date ") == 2 and "2 series at" in out
+    assert "refresh" in err and "1/2" in err  # the rich bar, drawn on stderr
+    monkeypatch.setenv("QTBT_PROGRESS", "0")
+    code, out, err = run(["data", "refresh", "DGS10", "DGS2", "--cache-dir", str(cache)],
+                         capsys)
+    assert code == 0 and out.count(" not due ") == 2 and err == ""
+
+
+def test_refresh_refuses_a_snapshot_and_offline_with_refresh(
+        snapshot_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["data", "refresh", "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("error: snapshots are not refreshed") and err.count("\n") == 1
+    monkeypatch.delenv("QTBT_DATA_DIR", raising=False)
+    code, _, err = run(["data", "refresh", "WALCL", "--offline", "--refresh",
+                        "--cache-dir", str(tmp_path)], capsys)
+    assert code == 2 and "--offline" in err
+
+
+def test_refresh_offline_lists_every_needed_series_as_due(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from backtest.cli.data import needed_series
+    from backtest.data.refresh import expand_ids
+
+    monkeypatch.delenv("QTBT_DATA_DIR", raising=False)
+    code, out, _ = run(["data", "refresh", "--strategy", "playbook", "--offline",
+                        "--cache-dir", str(tmp_path)], capsys)
+    assert code == 0
+    ids = [line.split()[0] for line in out.splitlines()[1:-1]]
+    assert ids == expand_ids(needed_series(["playbook"]))
+    # now's inputs (net liquidity incl. NETLIQ's RRP, funding) and the playbook's and
+    # benchmarks' assets
+    assert {"WALCL", "WTREGEN", "RRPONTSYD", "SOFR", "IORB", "SPY", "TLT"} <= set(ids)
+    assert out.count(" due ") == len(ids)
