@@ -123,7 +123,8 @@ def refresh_cmd(
     cache_dir: CacheDirOpt = None,
     offline: Annotated[bool, typer.Option(
         "--offline", help="Download nothing: only show what is due.")] = False,
-    refresh_: RefreshOpt = False,
+    refresh_: Annotated[bool, typer.Option(
+        "--refresh", help="Download every series, whether a new release is due or not.")] = False,
 ) -> None:
     """Download the series that have a new release due since they were cached."""
     from backtest.sweep.executor import ChunkProgress

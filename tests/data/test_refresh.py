@@ -251,3 +251,26 @@ def test_naive_now_is_utc(tmp_path: Path) -> None:
     seed(store, "WALCL", WEDNESDAYS[:4])
     result = refresh(store, ["WALCL"], now="2026-12-03T21:29", offline=True)
     assert result.now == utc("2026-12-03 21:29") and result.rows[0].action == "not due"
+
+
+def test_due_at_agrees_with_known_sessions_on_the_snapshot(snapshot_dir: Path) -> None:
+    """For every snapshot series: the next observation is first known at the session the
+    panel's release rule gives, i.e. the session of ``due_at`` (strictly after it for
+    after-close rules). Uses each series' own last date, wherever the snapshot ends."""
+    from backtest.data.calendar import next_session_on_or_after
+    from backtest.data.release import known_sessions
+
+    store = DataStore(data_dir=snapshot_dir)
+    checked = 0
+    for spec in store.available():
+        last = pd.Timestamp(store.load(spec).data.index[-1])
+        nxt = next_observation(spec, last)
+        assert nxt > last
+        due = due_at(spec, last)
+        assert due.tz is not None and due.date() >= nxt.date()
+        strictly = spec.release.timing == "after_close"
+        session = next_session_on_or_after(
+            pd.DatetimeIndex([pd.Timestamp(due.date())]), strictly_after=strictly)[0]
+        assert known_sessions(pd.DatetimeIndex([nxt]), spec)[0] == session, spec.id
+        checked += 1
+    assert checked >= 40
