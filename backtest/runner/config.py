@@ -280,8 +280,32 @@ class RunConfig:
 
     def digest(self) -> str:
         """sha256 of the canonical JSON of the configuration."""
-        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(text.encode()).hexdigest()
+        return _sha256_json(self.to_dict())
+
+    def strategy_code(self) -> dict[str, dict[str, str | None]]:
+        """Strategy and benchmark name -> ``{"module", "file", "sha256"}`` of its source.
+
+        See :func:`~backtest.strategy.strategy_origin`; the files are read now.
+        """
+        specs = {str(self.strategy): self.strategy_spec(),
+                 **{b: resolve_strategy(b) for b in self.benchmarks}}
+        return {n: strategy_origin(s) for n, s in specs.items()}
+
+    def code_digest(self, code: Mapping[str, Mapping[str, str | None]] | None = None) -> str:
+        """sha256 of the configuration and of every strategy's source file.
+
+        Unlike :meth:`digest` it changes when a strategy's code is edited;
+        runs record it as ``config_sha256``. ``code`` defaults to
+        :meth:`strategy_code`.
+        """
+        code = self.strategy_code() if code is None else code
+        return _sha256_json({"config": self.to_dict(),
+                             "code": {n: o.get("sha256") for n, o in code.items()}})
+
+
+def _sha256_json(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def load_config_file(path: str | Path) -> dict[str, Any]:
