@@ -10,8 +10,9 @@ from typing import Any
 from backtest._typing import ParamKind
 from backtest.data.catalog import suggest
 from backtest.exceptions import ParameterError
+from backtest.regimes.labels import LABELS
 
-__all__ = ["Param", "ParamKind", "validate_params"]
+__all__ = ["Param", "ParamKind", "check_label", "validate_params"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,10 @@ class Param:
         Value used when none is given.
     kind : {"float", "int", "str", "bool", "table"}
         Type. ``table`` is a mapping regime label -> {ticker: weight}, set in
-        a TOML config file.
+        a TOML config file. A given table is merged over the default one
+        regime at a time: the regimes given replace their default rows, the
+        others keep theirs (an empty row, ``[params.table.QT]`` with no
+        lines, holds cash in that regime). Labels must be regime labels.
     low, high : float, optional
         Inclusive bounds for numbers.
     choices : tuple of str
@@ -68,6 +72,7 @@ class Param:
                                      f"got {value!r}; set it in a TOML config file.")
             table: dict[str, dict[str, float]] = {}
             for k, v in value.items():
+                check_label(str(k), where)
                 if not isinstance(v, Mapping):
                     raise ParameterError(f"{where}: row {k!r} must map tickers to weights, "
                                          f"got {v!r}.")
@@ -81,7 +86,8 @@ class Param:
                     if not math.isfinite(row[str(t)]):
                         raise ParameterError(f"{where}: weight of {t} in {k} is not finite.")
                 table[str(k)] = row
-            return table
+            default = self.default if isinstance(self.default, Mapping) else {}
+            return {**{str(k): dict(v) for k, v in default.items()}, **table}
         if self.kind == "bool":
             if isinstance(value, bool):
                 return value
@@ -117,6 +123,22 @@ class Param:
                 f"{where} = {num} is out of range; allowed: {self.low} to {self.high}."
             )
         return num
+
+
+def check_label(label: str, where: str) -> None:
+    """Refuse a regime label the classifiers never give, naming the closest one.
+
+    Raises
+    ------
+    ParameterError
+        ``label`` is not one of :data:`~backtest.regimes.labels.LABELS`.
+    """
+    if label not in LABELS:
+        close = suggest(label, LABELS)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ParameterError(f"{where}: unknown regime {label!r}.{hint} Regimes: "
+                             f"{', '.join(LABELS)} (a regime not named in the table would "
+                             "otherwise hold cash unnoticed).")
 
 
 def validate_params(

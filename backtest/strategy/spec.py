@@ -91,6 +91,10 @@ class StrategySpec:
         """
         try:
             w = self.weights(context.guarded(self.name), params)
+        except ParameterError as exc:  # from a building block: say which strategy
+            if str(exc).startswith(self.name):
+                raise
+            raise ParameterError(f"{self.name}: {exc}") from exc
         except QtbtError:
             raise
         except Exception as exc:

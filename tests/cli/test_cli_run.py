@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -57,7 +58,12 @@ def test_config_file(snapshot_dir: Path, tmp_path: Path,
                           "--data-dir", str(snapshot_dir)], capsys)
     assert code == 0, err
     w = pd.read_parquet(tmp_path / "c" / "targets.parquet")
-    assert set(w.columns) == {"SPY", "IEF"}
+    # the given regimes replace their rows; QE, taper and end_of_qt keep the default rows
+    assert set(w.columns) == {"SPY", "IEF", "IWF", "TLT", "GLD", "SHY", "EEM"}
+    manifest = json.loads((tmp_path / "c" / "manifest.json").read_text())
+    table = manifest["parameters"]["table"]
+    assert table["QT"] == {"SPY": 0.5} and table["neutral"] == {"IEF": 1.0}
+    assert table["QE"] == {"IWF": 0.4, "TLT": 0.4, "GLD": 0.2}
     assert "rebalance regime_change" in out
 
 
