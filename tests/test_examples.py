@@ -56,3 +56,24 @@ def test_example_runs_from_python(snapshot_store: DataStore) -> None:
               snapshot_store)
     assert out.config.strategy == "netliq_signal" and out.params == {"lookback": 21}
     assert set(out.summary().columns) == {"strategy", "buy_and_hold", "sixty_forty"}
+
+
+def test_example_sweeps_from_the_command_line(snapshot_dir: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    path = EXAMPLES / "netliq_signal.py"
+    code = main(["sweep", str(path), "--grid", "lookback=21,63", "--splits", "4", *RANGE,
+                 "--data-dir", str(snapshot_dir), "--out", str(tmp_path), "--run-id", "sw"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out.startswith("netliq_signal sweep: 2 configurations")
+    manifest = json.loads((tmp_path / "sw" / "manifest.json").read_text())
+    assert manifest["strategy_code"]["netliq_signal"]["file"] == str(path)
+
+
+def test_run_given_a_spec_says_how_to_wrap_it(snapshot_store: DataStore) -> None:
+    from backtest.exceptions import ParameterError
+
+    spec = resolve_strategy(str(EXAMPLES / "netliq_signal.py"))
+    with pytest.raises(ParameterError, match=r"run takes a RunConfig, not a StrategySpec; pass "
+                                             r"RunConfig\(spec\)"):
+        run(spec, snapshot_store)  # type: ignore[arg-type]

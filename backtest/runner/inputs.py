@@ -138,6 +138,10 @@ def check_config(cfg: object, func: str) -> RunConfig:
     """``cfg`` if it is a RunConfig; otherwise a ParameterError that says how to make one."""
     if isinstance(cfg, RunConfig):
         return cfg
+    if isinstance(cfg, StrategySpec):
+        raise ParameterError(
+            f"{func} takes a RunConfig, not a StrategySpec; pass RunConfig(spec) "
+            f"(e.g. {func}(RunConfig(spec, start='2015-01-02'), store)).")
     if isinstance(cfg, str):
         raise ParameterError(
             f"{func} takes a RunConfig, not a strategy name; pass RunConfig({cfg!r}) "
