@@ -26,13 +26,10 @@ def weights(ctx, params):
     return w
 
 
-SPEC = StrategySpec(
-    name="trend_under_qt",
-    description="SPY; under QT only above its moving average, else SHY.",
-    claim="duration_suffers_qt",
-    params=(Param("window", 200, "int", 10, 400, help="moving average, sessions",
-                  grid=(50, 100, 200)),),
-    assets=("SPY", "SHY"),
-    weights=weights,
-    rebalance="daily",
-)
+WINDOW = Param("window", 200, "int", 10, 400, help="moving average, sessions",
+               grid=(50, 100, 200))
+
+SPEC = StrategySpec(name="trend_under_qt",
+                    description="SPY; under QT only above its moving average, else SHY.",
+                    claim="duration_suffers_qt", params=(WINDOW,), assets=("SPY", "SHY"),
+                    weights=weights, rebalance="daily")
