@@ -13,17 +13,17 @@ Run it (and try another lookback):
 
 from __future__ import annotations
 
+import pandas as pd
+
 from backtest.strategy import Param, StrategySpec
 
 
 def weights(ctx, params):
     """SPY while NETLIQ is above its level ``lookback`` sessions ago, else IEF."""
     netliq = ctx.panel["NETLIQ"]
-    growing = netliq > netliq.shift(params["lookback"])
-    w = ctx.prices[[]].copy()  # the sessions, no columns yet
-    w["SPY"] = growing.astype(float)
-    w["IEF"] = 1.0 - w["SPY"]
-    return w.where(netliq.shift(params["lookback"]).notna())  # no decision before the signal
+    before = netliq.shift(params["lookback"])
+    spy = (netliq > before).astype(float).where(before.notna())  # NaN row: no decision yet
+    return pd.DataFrame({"SPY": spy, "IEF": 1.0 - spy}, index=ctx.index)
 
 
 SPEC = StrategySpec(

@@ -12,6 +12,8 @@ Run it:
 
 from __future__ import annotations
 
+import pandas as pd
+
 from backtest.strategy import Param, StrategySpec
 
 
@@ -19,11 +21,8 @@ def weights(ctx, params):
     """SPY, except under QT when SPY is below its moving average: then SHY."""
     spy = ctx.prices["SPY"]
     above = spy > spy.rolling(params["window"]).mean()
-    defensive = (ctx.regimes == "QT") & ~above
-    w = ctx.prices[[]].copy()
-    w["SPY"] = (~defensive).astype(float)
-    w["SHY"] = defensive.astype(float)
-    return w
+    defensive = ((ctx.regimes == "QT") & ~above).astype(float)
+    return pd.DataFrame({"SPY": 1.0 - defensive, "SHY": defensive}, index=ctx.index)
 
 
 WINDOW = Param("window", 200, "int", 10, 400, help="moving average, sessions",
