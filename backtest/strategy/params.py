@@ -12,7 +12,8 @@ from backtest.data.catalog import suggest
 from backtest.exceptions import ParameterError
 from backtest.regimes.labels import LABELS
 
-__all__ = ["Param", "ParamKind", "check_label", "validate_params"]
+__all__ = ["DeclaredParams", "Param", "ParamKind", "UndeclaredParamError", "check_label",
+           "declared_params", "validate_params"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,34 @@ class Param:
                 f"{where} = {num} is out of range; allowed: {self.low} to {self.high}."
             )
         return num
+
+
+class DeclaredParams(dict[str, Any]):
+    """Parameters as given to a weights function: an undeclared name is a teaching error."""
+
+    strategy: str = "strategy"
+
+    def __missing__(self, key: str) -> Any:
+        close = suggest(str(key), [str(k) for k in self])
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise UndeclaredParamError(
+            f"{self.strategy}: its weights function reads parameter {key!r}, which it does not "
+            f"declare.{hint} Declared parameters: {', '.join(map(str, self)) or 'none'}; add "
+            f"Param({key!r}, ...) to StrategySpec(params=...) to use it.")
+
+
+class UndeclaredParamError(ParameterError, KeyError):
+    """A weights function read a parameter its strategy does not declare."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+        return str(self.args[0]) if self.args else ""
+
+
+def declared_params(params: Mapping[str, Any], strategy: str) -> DeclaredParams:
+    """``params`` as a :class:`DeclaredParams` of ``strategy``."""
+    out = DeclaredParams(params)
+    out.strategy = strategy
+    return out
 
 
 def check_label(label: str, where: str) -> None:

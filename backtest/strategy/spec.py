@@ -13,7 +13,7 @@ from backtest.data.catalog import suggest
 from backtest.engine.config import Rebalance
 from backtest.exceptions import ParameterError, QtbtError, StrategyError
 from backtest.strategy.context import StrategyContext
-from backtest.strategy.params import Param, validate_params
+from backtest.strategy.params import Param, declared_params, validate_params
 
 __all__ = ["StrategySpec", "WeightsFn"]
 
@@ -84,13 +84,13 @@ class StrategySpec:
         Raises
         ------
         ParameterError
-            The function read a price or series the spec does not declare, or
+            The function read a price, series or parameter the spec does not declare, or
             returned a column outside the declared assets (with the closest one).
         StrategyError
             The function raised: names the strategy, its file and the line.
         """
         try:
-            w = self.weights(context.guarded(self.name), params)
+            w = self.weights(context.guarded(self.name), declared_params(params, self.name))
         except ParameterError as exc:  # from a building block: say which strategy
             if str(exc).startswith(self.name):
                 raise

@@ -110,3 +110,18 @@ def test_an_exception_in_user_code_names_the_file_and_line(tmp_path: Path) -> No
                                             r"\(.*broken\.py, line 7, in weights\)") as info:
         resolve_strategy(str(path)).target_weights(CTX, {})
     assert isinstance(info.value.__cause__, KeyError)
+
+
+def test_reading_an_undeclared_parameter_names_it() -> None:
+    from backtest.strategy import Param
+
+    def reads(ctx: StrategyContext, p: Mapping[str, Any]) -> pd.DataFrame:
+        return pd.DataFrame({"SPY": p["gld"]}, index=ctx.index)
+
+    s = StrategySpec(name="mine", description="x", claim="benchmark",
+                     params=(Param("gold", 1.0, "float", 0.0, 1.0),), assets=("SPY",),
+                     weights=reads)
+    with pytest.raises(ParameterError, match=r"mine: its weights function reads parameter "
+                                             r"'gld', which it does not declare\. Did you mean "
+                                             r"gold\?"):
+        s.target_weights(CTX, s.resolve())
