@@ -27,7 +27,7 @@ from backtest.exceptions import ParameterError, QtbtError, StrategyError
 from backtest.strategy.registry import load_registry, module_specs, unknown_strategy
 from backtest.strategy.spec import StrategySpec
 
-__all__ = ["is_reference", "load_file", "resolve_strategy"]
+__all__ = ["is_reference", "load_file", "resolve_strategy", "strategies_in"]
 
 #: resolved file path -> (sha256 of its bytes, module): a file is executed again only when edited
 _FILES: dict[Path, tuple[str, ModuleType]] = {}
@@ -141,6 +141,26 @@ def _attribute(mod: ModuleType, attr: str, where: str) -> StrategySpec:
                              f"{', '.join(specs) or 'none'}.")
     raise ParameterError(f"{where}:{attr} is a {type(value).__name__}, not a StrategySpec; "
                          f"its strategies: {', '.join(specs) or 'none'}.")
+
+
+def strategies_in(ref: str) -> dict[str, StrategySpec]:
+    """Every strategy a file (``my_strategy.py``) or module (``pkg.mod``) defines, by name.
+
+    Raises
+    ------
+    ParameterError
+        Unknown file or module, or one that defines no strategy.
+    """
+    target = ref.rsplit(":", 1)[0] if ":" in ref else ref
+    if target.endswith(".py") or "/" in target or "\\" in target:
+        specs, where = module_specs(load_file(target)), target
+    elif is_reference(ref):
+        specs, where = module_specs(_import_module(target)), target
+    else:
+        return {ref: resolve_strategy(ref)}
+    if not specs:
+        _pick(specs, None, where)  # raises: defines no StrategySpec
+    return {s.name: s for s in specs}
 
 
 def resolve_strategy(ref: str | StrategySpec, spec: str | None = None) -> StrategySpec:

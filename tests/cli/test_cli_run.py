@@ -197,3 +197,13 @@ def test_traceback_flag_shows_the_full_traceback(tmp_path: Path,
     code, _, err = run(["run", str(bad), "--traceback"], capsys)
     assert code == 2 and "Traceback (most recent call last)" in err
     assert err.rstrip().splitlines()[-1].startswith("error: Strategy file")
+
+
+def test_strategies_describes_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.strategy.test_resolve import write_spec
+
+    path = write_spec(tmp_path, "two.py", ("alpha", "beta"))
+    code, out, _ = run(["strategies", str(path)], capsys)
+    assert code == 0 and out.startswith("alpha") and "\nbeta" in out and "playbook" not in out
+    code, _, err = run(["strategies", str(tmp_path / "twoo.py")], capsys)
+    assert code == 2 and "Did you mean" in err and "two.py" in err
