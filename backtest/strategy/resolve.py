@@ -29,6 +29,8 @@ from backtest.strategy.spec import StrategySpec
 
 __all__ = ["is_reference", "load_file", "resolve_strategy", "strategies_in"]
 
+#: module attribute holding the file a strategy module was loaded from
+FILE_ATTR = "__qtbt_file__"
 #: resolved file path -> (sha256 of its bytes, module): a file is executed again only when edited
 _FILES: dict[Path, tuple[str, ModuleType]] = {}
 
@@ -36,7 +38,11 @@ _FILES: dict[Path, tuple[str, ModuleType]] = {}
 def is_reference(ref: str) -> bool:
     """Whether ``ref`` names a file or a module rather than a registered strategy."""
     target = ref.rsplit(":", 1)[0] if ":" in ref else ref
-    return ":" in ref or target.endswith(".py") or "/" in target or "\\" in target or "." in ref
+    return ":" in ref or _is_file(target) or "." in ref
+
+
+def _is_file(target: str) -> bool:
+    return target.endswith(".py") or "/" in target or "\\" in target
 
 
 def _missing_file(path: Path) -> ParameterError:
@@ -76,6 +82,7 @@ def load_file(path: str | Path) -> ModuleType:
     if loader_spec is None or loader_spec.loader is None:
         raise ParameterError(f"Cannot load {str(p)!r} as Python; give a .py file.")
     mod = importlib.util.module_from_spec(loader_spec)
+    mod.__dict__[FILE_ATTR] = str(p)  # specs of this module pickle as (file, name)
     sys.modules[name] = mod
     sys.path.insert(0, str(p.parent))
     try:
@@ -152,7 +159,7 @@ def strategies_in(ref: str) -> dict[str, StrategySpec]:
         Unknown file or module, or one that defines no strategy.
     """
     target = ref.rsplit(":", 1)[0] if ":" in ref else ref
-    if target.endswith(".py") or "/" in target or "\\" in target:
+    if _is_file(target):
         specs, where = module_specs(load_file(target)), target
     elif is_reference(ref):
         specs, where = module_specs(_import_module(target)), target
@@ -196,7 +203,7 @@ def resolve_strategy(ref: str | StrategySpec, spec: str | None = None) -> Strate
         if ref in reg:
             return reg[ref]
         raise unknown_strategy(ref, reg)
-    if target.endswith(".py") or "/" in target or "\\" in target:
+    if _is_file(target):
         return _pick(module_specs(load_file(target)), wanted, target)
     mod = _import_module(target)
     if wanted is not None and attr:

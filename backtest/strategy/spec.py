@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,6 +66,19 @@ class StrategySpec:
             get_claim(self.claim)
         except ParameterError as exc:
             raise ParameterError(f"Strategy {self.name!r}: {exc}") from None
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """Pickle a spec loaded from a user file as (file, name): a Dask worker reloads the file.
+
+        Other specs pickle as usual (their modules are importable everywhere).
+        """
+        mod = sys.modules.get(getattr(self.weights, "__module__", None) or "")
+        path = getattr(mod, "__qtbt_file__", None) if mod is not None else None
+        if path is None:
+            return super().__reduce_ex__(protocol)
+        from backtest.strategy.resolve import resolve_strategy
+
+        return (resolve_strategy, (path, self.name))
 
     def resolve(self, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Validated parameters (defaults filled in)."""

@@ -153,3 +153,23 @@ def test_build_run_config_resolves_files_and_spec_option(tmp_path: Path) -> None
     toml = tmp_path / "run.toml"
     toml.write_text(f'strategy = "{path}:alpha"\n', encoding="utf-8")
     assert build_run_config(config_file=toml).strategy == "alpha"
+
+
+def test_a_file_spec_pickles_for_another_process(tmp_path: Path) -> None:
+    """A Dask worker cannot import the file's module: it reloads the file by path."""
+    import os
+    import pickle
+    import subprocess
+
+    spec = resolve_strategy(str(write_spec(tmp_path)))
+    assert pickle.loads(pickle.dumps(spec)) is spec  # same process: the loaded spec
+    blob = tmp_path / "spec.pkl"
+    blob.write_bytes(pickle.dumps(spec))
+    root = Path(__file__).resolve().parents[2]
+    code = ("import pickle, sys; s = pickle.loads(open(sys.argv[1], 'rb').read()); "
+            "print(s.name, s.assets)")
+    done = subprocess.run([sys.executable, "-c", code, str(blob)], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(root)}, check=False,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "alpha ('SPY',)"
