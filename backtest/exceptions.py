@@ -22,6 +22,7 @@ __all__ = [
     "SeriesNotAvailableError",
     "StaleCacheWarning",
     "StaleSeriesWarning",
+    "StrategyError",
     "UnknownSeriesError",
     "UnverifiedDataWarning",
     "WriteError",
@@ -61,6 +62,10 @@ class CacheCorruptError(QtbtError):
 
 class ParameterError(QtbtError, ValueError):
     """A parameter value outside what is allowed."""
+
+
+class StrategyError(QtbtError):
+    """A user's strategy code raised: names the strategy, its file and line (cause chained)."""
 
 
 class ConfigError(QtbtError, ValueError):

@@ -1,37 +1,11 @@
-"""Playbook strategy modules: one small file each, listed in ``REGISTRY``.
+"""Playbook strategy modules: one small file each, each defining a ``StrategySpec``.
 
-``backtest`` loads this module by name (``$QTBT_STRATEGY_MODULES``, default
-``strategies``); add a strategy by writing a module with a ``StrategySpec``
-and listing it here.
+``backtest`` scans every module of this package for module-level
+``StrategySpec`` objects (:func:`backtest.strategy.load_registry`): add a
+strategy by adding a module; no list to keep by hand. The benchmarks
+(``buy_and_hold``, ``sixty_forty``) live in :mod:`strategies.benchmarks`.
 """
 
 from __future__ import annotations
 
-from backtest.strategy import StrategySpec
-from strategies import (
-    benchmarks,
-    curve,
-    dollar,
-    duration,
-    funding_stress,
-    net_liquidity,
-    playbook,
-    value_tilt,
-)
-
-REGISTRY: dict[str, StrategySpec] = {
-    s.name: s
-    for s in (
-        value_tilt.SPEC,
-        duration.SPEC,
-        curve.SPEC,
-        dollar.SPEC,
-        net_liquidity.SPEC,
-        funding_stress.SPEC,
-        playbook.SPEC,
-        benchmarks.BUY_AND_HOLD,
-        benchmarks.SIXTY_FORTY,
-    )
-}
-
-__all__ = ["REGISTRY"]
+__all__: list[str] = []

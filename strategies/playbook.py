@@ -4,8 +4,9 @@ Playbook claims combined: under QT hold value equities, short duration, the
 dollar and some gold; at the end of QT rotate into duration, gold and
 emerging markets as the dollar weakens; under QE own growth and long
 duration. The table is a parameter (set it in a TOML config file under
-``[params.table.<REGIME>]``); weights per regime must have gross <= 1, the
-rest is cash.
+``[params.table.<REGIME>]``): the regimes given replace their default rows,
+the others keep them (an empty table holds cash in that regime); weights per
+regime must have gross <= 1, the rest is cash.
 """
 
 from __future__ import annotations

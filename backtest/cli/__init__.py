@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 import warnings
 from typing import Any
 
@@ -19,7 +20,8 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="qtbt",
-    help="Backtest strategies across Fed balance-sheet regimes (QE, taper, QT, end-of-QT).",
+    help="Backtest strategies across Fed balance-sheet regimes (QE, taper, QT, end-of-QT). "
+         "Add --traceback anywhere to see the full traceback of an error.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -82,8 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; user errors print one clear message and exit non-zero, no traceback."""
     previous = warnings.showwarning
     warnings.showwarning = _show_warning
+    args = list(sys.argv[1:] if argv is None else argv)
+    full = "--traceback" in args  # anywhere on the line: show user errors with their traceback
+    args = [a for a in args if a != "--traceback"]
     try:
-        code = app(args=argv, prog_name="qtbt", standalone_mode=False)
+        code = app(args=args, prog_name="qtbt", standalone_mode=False)
         return code if isinstance(code, int) else 0
     except NoArgsIsHelpError as exc:  # `qtbt data`: show that group's help
         typer.echo(exc.ctx.get_help() if exc.ctx is not None else "", err=False)
@@ -95,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("error: aborted.\n")
         return 1
     except QtbtError as exc:
+        if full:
+            traceback.print_exception(exc, file=sys.stderr)
         sys.stderr.write(f"error: {exc}\n")
         return 2
     except (OSError, UnicodeDecodeError) as exc:  # unwritable --out, a folder given as a file

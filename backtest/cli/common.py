@@ -112,7 +112,11 @@ def check_bounds(option: str, value: float | None, low: float, high: float) -> N
                              f"{high:g}.")
 
 
-StrategyArg = Annotated[str | None, typer.Argument(help="Strategy name (`qtbt strategies`).")]
+StrategyArg = Annotated[str | None, typer.Argument(
+    help="Strategy name (`qtbt strategies`), file (my_strategy.py[:NAME]) or module "
+         "(package.module:SPEC).")]
+SpecOpt = Annotated[str | None, typer.Option(
+    "--spec", help="Which strategy, when the file or module defines several.")]
 ParamOpt = Annotated[list[str] | None, typer.Option(
     "--param", help="Strategy parameter name=value (repeatable).")]
 ConfigOpt = Annotated[Path | None, typer.Option(help="TOML run configuration.")]
@@ -136,6 +140,7 @@ class ConfigOptions:
     """The run configuration options of ``run``, ``sweep`` and ``walkforward``."""
 
     param: ParamOpt = None
+    spec: SpecOpt = None
     config: ConfigOpt = None
     start: StartOpt = None
     end: EndOpt = None
@@ -152,7 +157,8 @@ class ConfigOptions:
         """The RunConfig: TOML file, then the strategy, ``--param`` and the options."""
         check_bounds("--end-of-qt-days", self.end_of_qt_days, 1, MAX_END_OF_QT_DAYS)
         return build_run_config(
-            strategy, self.config, self.param, benchmarks=benchmarks, start=self.start,
+            strategy, self.config, self.param, benchmarks=benchmarks, spec=self.spec,
+            start=self.start,
             end=self.end, classifier=self.classifier, anchor=self.anchor,
             end_of_qt_days=self.end_of_qt_days, cash_yield=self.cash_yield,
             engine={"costs_bps": self.costs_bps, "rebalance": self.rebalance,

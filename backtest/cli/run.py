@@ -15,6 +15,7 @@ from backtest.report import save_run
 from backtest.runner import run
 from backtest.runner.rundir import check_run_target
 from backtest.strategy import load_registry
+from backtest.strategy.resolve import strategies_in
 
 __all__ = ["OutOpt", "RunIdOpt", "RunOutputOptions", "run_cmd", "strategies_cmd"]
 
@@ -24,11 +25,13 @@ RunIdOpt = Annotated[str | None, typer.Option(help="Name of the run directory.")
 
 
 def strategies_cmd(
+    source: Annotated[str | None, typer.Argument(
+        help="A strategy file or module to describe instead (my_strategy.py, pkg.mod).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show the claim tested.")
                        ] = False,
 ) -> None:
     """List strategies: name, one-line description and parameters."""
-    for name, spec in load_registry().items():
+    for name, spec in (load_registry() if source is None else strategies_in(source)).items():
         typer.echo(f"{name:<15} {spec.description}")
         if verbose:
             typer.echo(f"{'':<15} claim: {get_claim(spec.claim).statement}")

@@ -36,7 +36,6 @@ from backtest.cli.common import (
 )
 from backtest.cli.run import RunOutputOptions
 from backtest.runner.rundir import check_run_target
-from backtest.strategy import get_strategy
 from backtest.sweep.config import (
     MAX_CHUNK,
     MAX_MONTHS,
@@ -143,7 +142,7 @@ def _sweep(strategy: str | None, grid: GridOptions, options: ConfigOptions,
     started = dt.datetime.now(dt.UTC)
     check_bounds("--top", show.top, 1, MAX_TOP)
     cfg = options.run_config(strategy, benchmarks=())
-    parsed = parse_grid(grid.grid, get_strategy(cfg.strategy))
+    parsed = parse_grid(grid.grid, cfg.strategy_spec())
     settings = ex.config(parsed, wf.config() if wf is not None else None)
     check_run_target(out.out, out.run_id)
     result = run_sweep(cfg, None, data.store(), settings=settings)

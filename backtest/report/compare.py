@@ -95,7 +95,8 @@ class Comparison:
     versions : DataFrame
         Package versions and git commit per run, and ``differs``.
     warnings : list of str
-        What the reader must know (different data, different ranges).
+        What the reader must know (different data, different strategy code,
+        different ranges).
     """
 
     runs: list[RunResult]
@@ -186,6 +187,22 @@ class Comparison:
         return self.to_markdown()
 
 
+def _code_warnings(runs: Sequence[RunResult], names: list[str]) -> list[str]:
+    """One line per strategy whose source sha256 differs between runs that ran it."""
+    seen: dict[str, dict[str, list[str]]] = {}
+    for n, r in zip(names, runs, strict=True):
+        for strategy, origin in r.manifest.get("strategy_code", {}).items():
+            sha = str(origin.get("sha256") or "unknown")
+            seen.setdefault(str(strategy), {}).setdefault(sha, []).append(n)
+    out = []
+    for strategy, by_sha in seen.items():
+        if len(by_sha) > 1:
+            parts = "; ".join(f"{sha[:12]} in {', '.join(ns)}" for sha, ns in by_sha.items())
+            out.append(f"strategy {strategy!r} ran different code (source sha256 {parts}); "
+                       "differences in results may come from the code.")
+    return out
+
+
 def compare_runs(paths: Sequence[str | Path], allow_different_data: bool = False,
                  bootstrap: BootstrapSpec | None = None) -> Comparison:
     """Load run directories and line them up.
@@ -222,6 +239,7 @@ def compare_runs(paths: Sequence[str | Path], allow_different_data: bool = False
     for n, r in zip(names, runs, strict=True):
         m = r.manifest
         params[n] = {**flatten({"strategy": m.get("strategy")}),
+                     **flatten(m.get("strategy_code", {}), "strategy_code"),
                      **flatten(m.get("parameters", {}), "parameters"),
                      **flatten(m.get("config", {}), "config"),
                      **flatten(m.get("engine", {}), "engine"),
@@ -246,6 +264,7 @@ def compare_runs(paths: Sequence[str | Path], allow_different_data: bool = False
                 f"Refusing to compare: {msg}. Pass --allow-different-data to compare anyway."
             )
         warnings.append(msg + ".")
+    warnings += _code_warnings(runs, names)
     ranges = {json.dumps(r.manifest.get("range", {}), sort_keys=True) for r in runs}
     if len(ranges) > 1:
         warnings.append("the runs cover different date ranges; overall metrics are not "

@@ -15,6 +15,8 @@ from typing import Any
 
 from backtest.exceptions import ConfigError, ParameterError
 from backtest.runner.config import RunConfig, load_config_file
+from backtest.strategy import StrategySpec, resolve_strategy
+from backtest.strategy.resolve import is_reference
 
 __all__ = ["build_run_config", "parse_params"]
 
@@ -50,16 +52,19 @@ def _given(params: Sequence[str] | Mapping[str, Any] | None) -> dict[str, Any]:
     return parse_params(params)
 
 
-def build_run_config(strategy: str | None = None, config_file: str | Path | None = None,
+def build_run_config(strategy: str | StrategySpec | None = None,
+                     config_file: str | Path | None = None,
                      params: Sequence[str] | Mapping[str, Any] | None = (), *,
                      engine: Mapping[str, Any] | None = None,
-                     benchmarks: Sequence[str] | None = None, **overrides: Any) -> RunConfig:
+                     benchmarks: Sequence[str] | None = None, spec: str | None = None,
+                     **overrides: Any) -> RunConfig:
     """A RunConfig from a TOML file, a strategy name, parameters and overrides.
 
     Parameters
     ----------
-    strategy : str, optional
-        Strategy name; must agree with the file's ``strategy`` when both are given.
+    strategy : str or StrategySpec, optional
+        Strategy name, file (``my_strategy.py``), module (``pkg.mod:SPEC``) or
+        spec object; must agree with the file's ``strategy`` when both are given.
     config_file : str or Path, optional
         TOML run configuration (layout in :func:`load_config_file`).
     params : sequence of str or mapping
@@ -69,6 +74,8 @@ def build_run_config(strategy: str | None = None, config_file: str | Path | None
         EngineConfig fields merged over the file's ``[engine]`` (None values ignored).
     benchmarks : sequence of str, optional
         Replace the benchmarks (``()`` for none, as sweeps use).
+    spec : str, optional
+        The strategy's name when the file or module defines several (``--spec``).
     **overrides
         Other RunConfig fields (``start``, ``end``, ``classifier``, ``anchor``,
         ``end_of_qt_days``, ``cash_yield``); None values are ignored.
@@ -83,15 +90,17 @@ def build_run_config(strategy: str | None = None, config_file: str | Path | None
     base: dict[str, Any] = load_config_file(config_file) if config_file is not None else {}
     if strategy is not None:
         named = base.get("strategy")
-        if named is not None and named != strategy:
+        if named is not None and named != getattr(strategy, "name", strategy):
             raise ConfigError(
                 f"{config_file} sets strategy = {named!r} but {strategy!r} was named too; "
                 "name one strategy (drop the argument or edit the file)."
             )
         base["strategy"] = strategy
     if "strategy" not in base:
-        raise ParameterError("name a strategy (`qtbt strategies` lists them) or pass "
-                             "--config with strategy = \"...\".")
+        raise ParameterError("name a strategy (`qtbt strategies` lists them), a strategy file "
+                             "(my_strategy.py) or pass --config with strategy = \"...\".")
+    if spec is not None or (isinstance(base["strategy"], str) and is_reference(base["strategy"])):
+        base["strategy"] = resolve_strategy(base["strategy"], spec)
     base["params"] = {**base.get("params", {}), **_given(params)}
     base["engine"] = {**base.get("engine", {}),
                       **{k: v for k, v in (engine or {}).items() if v is not None}}

@@ -20,6 +20,10 @@ from backtest.data.calendar import parse_date
 from backtest.engine.config import EngineConfig
 from backtest.exceptions import ConfigError, ParameterError
 from backtest.regimes.api import CLASSIFIERS as REGIME_CLASSIFIERS
+from backtest.strategy import StrategySpec, resolve_strategy
+from backtest.strategy.origin import strategy_origin
+from backtest.strategy.registry import load_registry
+from backtest.strategy.resolve import is_reference
 
 __all__ = ["ANCHORS", "CASH_YIELDS", "CLASSIFIERS", "MAX_END_OF_QT_DAYS", "FrozenMap",
            "RunConfig", "freeze", "load_config_file", "thaw"]
@@ -135,8 +139,12 @@ class RunConfig:
 
     Attributes
     ----------
-    strategy : str
-        Registered strategy name.
+    strategy : str or StrategySpec
+        A registered strategy name (``"playbook"``), a StrategySpec object, or
+        a file or module reference (``"my_strategy.py"``, ``"pkg.mod:SPEC"``;
+        see :func:`~backtest.strategy.resolve_strategy`). A spec or a
+        reference is resolved at once: ``strategy`` then holds the spec's
+        name and ``spec`` the spec.
     params : mapping
         Strategy parameters given by the user (defaults are filled in later).
     start, end : str, optional
@@ -157,6 +165,10 @@ class RunConfig:
         before (/100/252 per session), BIL's daily return, or nothing.
     benchmarks : tuple of str
         Strategies run alongside through the same engine.
+    spec : StrategySpec, optional
+        The strategy object when it was given as an object or a file/module
+        reference (None for a registered name). :meth:`to_dict` records its
+        origin (module and file) under ``strategy_origin``.
 
     Raises
     ------
@@ -164,7 +176,7 @@ class RunConfig:
         A field of the wrong type or out of range, naming the field and the fix.
     """
 
-    strategy: str
+    strategy: str | StrategySpec
     params: Mapping[str, Any] = field(default_factory=FrozenMap)
     start: str | None = None
     end: str | None = None
@@ -175,8 +187,10 @@ class RunConfig:
     engine: Mapping[str, Any] = field(default_factory=FrozenMap)
     cash_yield: str = "DGS3MO"
     benchmarks: tuple[str, ...] = ("buy_and_hold", "sixty_forty")
+    spec: StrategySpec | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        self._set_spec()
         if not isinstance(self.strategy, str) or not self.strategy.strip():
             raise ParameterError(
                 f"RunConfig.strategy must be a strategy name (str), e.g. RunConfig('playbook'); "
@@ -207,6 +221,32 @@ class RunConfig:
             )
         EngineConfig(**self.engine)  # every value checked now, not at the first backtest
 
+    def _set_spec(self) -> None:
+        """A spec object or a file/module reference becomes ``spec``, its name ``strategy``."""
+        spec = self.spec
+        if isinstance(self.strategy, StrategySpec) or (
+                isinstance(self.strategy, str) and is_reference(self.strategy)):
+            given = resolve_strategy(self.strategy)
+            if spec is not None and spec is not given:
+                raise ParameterError(f"RunConfig got strategy {self.strategy!r} and another spec "
+                                     f"{spec.name!r}; give the strategy once.")
+            spec = given
+        if spec is None:
+            return
+        if not isinstance(spec, StrategySpec):
+            raise ParameterError(f"RunConfig.spec must be a StrategySpec or None; got {spec!r}.")
+        if isinstance(self.strategy, str) and self.strategy != spec.name and \
+                not is_reference(self.strategy):
+            raise ParameterError(f"RunConfig.strategy {self.strategy!r} differs from the name of "
+                                 f"its spec {spec.name!r}; give the spec alone.")
+        registered = load_registry().get(spec.name) is spec
+        object.__setattr__(self, "strategy", spec.name)
+        object.__setattr__(self, "spec", None if registered else spec)
+
+    def strategy_spec(self) -> StrategySpec:
+        """The strategy to run: ``spec``, or the registered strategy named ``strategy``."""
+        return self.spec if self.spec is not None else resolve_strategy(str(self.strategy))
+
     def engine_config(self, default_rebalance: str, benchmark: bool = False) -> EngineConfig:
         """The engine configuration, with the strategy's rebalance unless overridden.
 
@@ -231,14 +271,41 @@ class RunConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (JSON-ready) of the configuration."""
-        d = {f.name: thaw(getattr(self, f.name)) for f in fields(self)}
+        d = {f.name: thaw(getattr(self, f.name)) for f in fields(self) if f.name != "spec"}
         d["benchmarks"] = list(self.benchmarks)
+        if self.spec is not None:
+            origin = strategy_origin(self.spec)
+            d["strategy_origin"] = {"module": origin["module"], "file": origin["file"]}
         return d
 
     def digest(self) -> str:
         """sha256 of the canonical JSON of the configuration."""
-        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(text.encode()).hexdigest()
+        return _sha256_json(self.to_dict())
+
+    def strategy_code(self) -> dict[str, dict[str, str | None]]:
+        """Strategy and benchmark name -> ``{"module", "file", "sha256"}`` of its source.
+
+        See :func:`~backtest.strategy.strategy_origin`; the files are read now.
+        """
+        specs = {str(self.strategy): self.strategy_spec(),
+                 **{b: resolve_strategy(b) for b in self.benchmarks}}
+        return {n: strategy_origin(s) for n, s in specs.items()}
+
+    def code_digest(self, code: Mapping[str, Mapping[str, str | None]] | None = None) -> str:
+        """sha256 of the configuration and of every strategy's source file.
+
+        Unlike :meth:`digest` it changes when a strategy's code is edited;
+        runs record it as ``config_sha256``. ``code`` defaults to
+        :meth:`strategy_code`.
+        """
+        code = self.strategy_code() if code is None else code
+        return _sha256_json({"config": self.to_dict(),
+                             "code": {n: o.get("sha256") for n, o in code.items()}})
+
+
+def _sha256_json(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def load_config_file(path: str | Path) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from backtest.exceptions import (
 from backtest.regimes.api import regime_labels, regime_labels_with_phases
 from backtest.regimes.compare import compare_labels, warn_if_episode_counts_differ
 from backtest.runner.config import RunConfig
-from backtest.strategy import StrategyContext, StrategySpec, get_strategy
+from backtest.strategy import StrategyContext, StrategySpec, resolve_strategy
 
 __all__ = ["WARMUP_DAYS", "Benchmark", "RunInputs", "adjusted_open", "as_store",
            "cash_rate_series", "check_config", "prepare_context", "prepare_inputs",
@@ -138,6 +138,10 @@ def check_config(cfg: object, func: str) -> RunConfig:
     """``cfg`` if it is a RunConfig; otherwise a ParameterError that says how to make one."""
     if isinstance(cfg, RunConfig):
         return cfg
+    if isinstance(cfg, StrategySpec):
+        raise ParameterError(
+            f"{func} takes a RunConfig, not a StrategySpec; pass RunConfig(spec) "
+            f"(e.g. {func}(RunConfig(spec, start='2015-01-02'), store)).")
     if isinstance(cfg, str):
         raise ParameterError(
             f"{func} takes a RunConfig, not a strategy name; pass RunConfig({cfg!r}) "
@@ -351,14 +355,14 @@ def prepare_inputs(config: RunConfig, store: DataStore | str | Path | None = Non
     cfg = check_config(config, "prepare_inputs")
     # a view: shares loaded data, but its provenance lists only what this call reads
     view = as_store(store, "prepare_inputs").view()
-    spec = get_strategy(cfg.strategy)
+    spec = cfg.strategy_spec()
     params = spec.resolve(cfg.params)
     engine = cfg.engine_config(spec.rebalance)
     benches: tuple[Benchmark, ...] = ()
     if variants is None:
         variants = [params]
         benches = tuple(Benchmark(n, b, b.resolve(), cfg.engine_config(b.rebalance, True))
-                        for n, b in ((n, get_strategy(n)) for n in cfg.benchmarks))
+                        for n, b in ((n, resolve_strategy(n)) for n in cfg.benchmarks))
     assets, series = _needs(itertools.chain(((spec, p) for p in variants),
                                             ((b.spec, b.params) for b in benches)))
     data = _read(cfg, view, assets, series, engine)

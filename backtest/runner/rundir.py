@@ -52,8 +52,8 @@ _TEMP = re.compile(r"^\.[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\.[a-z0-9_]{8}$")
 
 
 def default_run_id(out: RunOutput, now: dt.datetime) -> str:
-    """``<strategy>_<UTC yyyymmdd-HHMMSS>_<config hash 8>``."""
-    return f"{out.config.strategy}_{now:%Y%m%d-%H%M%S}_{out.config.digest()[:8]}"
+    """``<strategy>_<UTC yyyymmdd-HHMMSS>_<config and code hash 8>``."""
+    return f"{out.config.strategy}_{now:%Y%m%d-%H%M%S}_{out.config.code_digest()[:8]}"
 
 
 def _metrics_bytes(metrics: dict[str, Any]) -> bytes:
@@ -232,12 +232,14 @@ def _write_frames(out: RunOutput, tmp: Path) -> None:
 def _manifest(out: RunOutput, rid: str, command: list[str] | None,
               started: dt.datetime) -> dict[str, Any]:
     idx = out.result.returns.index
+    code = out.config.strategy_code()
     return {
         "run_id": rid,
         "strategy": out.config.strategy,
         "parameters": out.params,
         "config": out.config.to_dict(),
-        "config_sha256": out.config.digest(),
+        "config_sha256": out.config.code_digest(code),
+        "strategy_code": code,
         "engine": out.engine.to_dict(),
         "range": {"start": f"{idx[0]:%Y-%m-%d}", "end": f"{idx[-1]:%Y-%m-%d}",
                   "sessions": len(idx)},
@@ -260,8 +262,10 @@ def write_run(out: RunOutput, root: str | Path = "results", run_id: str | None =
     """Write the data files of ``root/<run_id>/`` and return its path.
 
     Files (names in :mod:`backtest.runner.layout`): ``manifest.json``
-    (config, parameters, engine, command, data checksums, package versions,
-    git revision, timestamps, notes), ``metrics.json`` (no timestamps:
+    (config, parameters, engine, command, data checksums, the module, file
+    and sha256 of the strategy's and benchmarks' code (``strategy_code``), a
+    ``config_sha256`` over the config and that code, package versions, git
+    revision, timestamps, notes), ``metrics.json`` (no timestamps:
     byte-identical for the same config and data), ``returns.parquet``
     (daily returns of the strategy and benchmarks), ``targets.parquet``
     (daily target weights, decided at each close), ``positions.parquet``

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from backtest.data.catalog import suggest
 from backtest.exceptions import ParameterError
-from backtest.regimes.labels import LABELS
+from backtest.strategy.params import check_label
 
 __all__ = ["by_regime", "check_table", "constant", "switch"]
 
@@ -24,10 +25,25 @@ def by_regime(
 ) -> pd.DataFrame:
     """Target weights per session from a regime -> {ticker: weight} table.
 
-    Regimes missing from the table hold cash (all weights 0).
+    Regimes missing from the table hold cash (all weights 0); give every
+    regime a row (an empty one for cash) to make that visible.
+
+    Raises
+    ------
+    ParameterError
+        A label that is no regime label, or a ticker outside ``assets``
+        (each with the closest valid name).
     """
     out = pd.DataFrame(0.0, index=regimes.index, columns=list(assets))
     for label, weights in table.items():
+        check_label(str(label), "by_regime table")
+        outside = [t for t in weights if t not in assets]
+        if outside:
+            close = suggest(str(outside[0]), assets)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ParameterError(
+                f"by_regime table: regime {label} holds {outside[0]!r}, which is not among the "
+                f"assets {', '.join(assets)}.{hint} Add it to the assets or fix the name.")
         mask = (regimes == label).to_numpy()
         for ticker, w in weights.items():
             out.loc[mask, ticker] = float(w)
@@ -50,10 +66,7 @@ def check_table(table: Mapping[str, Mapping[str, float]], strategy: str,
                 max_gross: float = 1.0) -> None:
     """Validate a regime allocation table: known labels, finite weights, gross <= limit."""
     for label, weights in table.items():
-        if label not in LABELS:
-            raise ParameterError(
-                f"{strategy}: table has unknown regime {label!r}; allowed: {', '.join(LABELS)}."
-            )
+        check_label(str(label), f"{strategy}: table")
         gross = sum(abs(float(w)) for w in weights.values())
         if not np.isfinite(gross) or gross > max_gross + 1e-9:
             raise ParameterError(

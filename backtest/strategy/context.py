@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 import pandas as pd
 
-__all__ = ["StrategyContext"]
+from backtest.data.catalog import suggest
+from backtest.exceptions import ParameterError
+
+__all__ = ["DeclaredFrame", "StrategyContext", "UndeclaredColumnError", "declared"]
 
 
 @dataclass(frozen=True)
@@ -54,3 +58,63 @@ class StrategyContext:
         phases = None if self.phases is None else self.phases.loc[:end]
         return StrategyContext(self.prices.loc[:end], self.panel.loc[:end],
                                self.regimes.loc[:end], self.start, phases)
+
+    def guarded(self, strategy: str) -> StrategyContext:
+        """The same context whose prices and panel refuse undeclared columns (named errors)."""
+        return replace(self, prices=declared(self.prices, strategy, "asset"),
+                       panel=declared(self.panel, strategy, "series"))
+
+
+class DeclaredFrame(pd.DataFrame):
+    """A DataFrame whose ``frame[name]`` refuses an undeclared column with a teaching error.
+
+    Given to a strategy's weights function as ``context.panel`` and
+    ``context.prices``, so reading a series the strategy did not declare is a
+    :class:`~backtest.exceptions.ParameterError` (also a ``KeyError``) naming
+    the strategy, the column and the closest declared one, not a raw pandas
+    ``KeyError``. Anything derived from it is a plain DataFrame.
+    """
+
+    _metadata: ClassVar[list[str]] = ["qtbt_strategy", "qtbt_kind"]
+    qtbt_strategy: str
+    qtbt_kind: str
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def _constructor_from_mgr(self, mgr: Any, axes: Any) -> pd.DataFrame:
+        return pd.DataFrame._from_mgr(mgr, axes=axes)  # type: ignore[attr-defined]
+
+    def __getitem__(self, key: Any) -> Any:
+        names = [key] if isinstance(key, str) else key if isinstance(key, list) else []
+        missing = [k for k in names if isinstance(k, str) and k not in self.columns]
+        if missing:
+            raise UndeclaredColumnError(self._undeclared(missing[0]))
+        return super().__getitem__(key)
+
+    def _undeclared(self, name: str) -> str:
+        strategy = getattr(self, "qtbt_strategy", "strategy")
+        kind = getattr(self, "qtbt_kind", "series")
+        declared = [str(c) for c in self.columns]
+        close = suggest(name, declared)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        field = "series" if kind == "series" else "assets"
+        return (f"{strategy}: its weights function reads {kind} {name!r}, which it did not "
+                f"declare.{hint} Declared {field}: {', '.join(declared) or 'none'}; add "
+                f"{name!r} to StrategySpec({field}=...) to read it.")
+
+
+class UndeclaredColumnError(ParameterError, KeyError):
+    """A strategy read a price or macro series it did not declare."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+        return str(self.args[0]) if self.args else ""
+
+
+def declared(frame: pd.DataFrame, strategy: str, kind: str) -> DeclaredFrame:
+    """``frame`` as a :class:`DeclaredFrame` of ``strategy`` (``kind``: series or asset)."""
+    out = DeclaredFrame(frame)
+    out.qtbt_strategy = strategy
+    out.qtbt_kind = kind
+    return out

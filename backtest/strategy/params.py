@@ -10,8 +10,10 @@ from typing import Any
 from backtest._typing import ParamKind
 from backtest.data.catalog import suggest
 from backtest.exceptions import ParameterError
+from backtest.regimes.labels import LABELS
 
-__all__ = ["Param", "ParamKind", "validate_params"]
+__all__ = ["DeclaredParams", "Param", "ParamKind", "UndeclaredParamError", "check_label",
+           "declared_params", "validate_params"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,10 @@ class Param:
         Value used when none is given.
     kind : {"float", "int", "str", "bool", "table"}
         Type. ``table`` is a mapping regime label -> {ticker: weight}, set in
-        a TOML config file.
+        a TOML config file. A given table is merged over the default one
+        regime at a time: the regimes given replace their default rows, the
+        others keep theirs (an empty row, ``[params.table.QT]`` with no
+        lines, holds cash in that regime). Labels must be regime labels.
     low, high : float, optional
         Inclusive bounds for numbers.
     choices : tuple of str
@@ -68,6 +73,7 @@ class Param:
                                      f"got {value!r}; set it in a TOML config file.")
             table: dict[str, dict[str, float]] = {}
             for k, v in value.items():
+                check_label(str(k), where)
                 if not isinstance(v, Mapping):
                     raise ParameterError(f"{where}: row {k!r} must map tickers to weights, "
                                          f"got {v!r}.")
@@ -81,7 +87,8 @@ class Param:
                     if not math.isfinite(row[str(t)]):
                         raise ParameterError(f"{where}: weight of {t} in {k} is not finite.")
                 table[str(k)] = row
-            return table
+            default = self.default if isinstance(self.default, Mapping) else {}
+            return {**{str(k): dict(v) for k, v in default.items()}, **table}
         if self.kind == "bool":
             if isinstance(value, bool):
                 return value
@@ -117,6 +124,50 @@ class Param:
                 f"{where} = {num} is out of range; allowed: {self.low} to {self.high}."
             )
         return num
+
+
+class DeclaredParams(dict[str, Any]):
+    """Parameters as given to a weights function: an undeclared name is a teaching error."""
+
+    strategy: str = "strategy"
+
+    def __missing__(self, key: str) -> Any:
+        close = suggest(str(key), [str(k) for k in self])
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise UndeclaredParamError(
+            f"{self.strategy}: its weights function reads parameter {key!r}, which it does not "
+            f"declare.{hint} Declared parameters: {', '.join(map(str, self)) or 'none'}; add "
+            f"Param({key!r}, ...) to StrategySpec(params=...) to use it.")
+
+
+class UndeclaredParamError(ParameterError, KeyError):
+    """A weights function read a parameter its strategy does not declare."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+        return str(self.args[0]) if self.args else ""
+
+
+def declared_params(params: Mapping[str, Any], strategy: str) -> DeclaredParams:
+    """``params`` as a :class:`DeclaredParams` of ``strategy``."""
+    out = DeclaredParams(params)
+    out.strategy = strategy
+    return out
+
+
+def check_label(label: str, where: str) -> None:
+    """Refuse a regime label the classifiers never give, naming the closest one.
+
+    Raises
+    ------
+    ParameterError
+        ``label`` is not one of :data:`~backtest.regimes.labels.LABELS`.
+    """
+    if label not in LABELS:
+        close = suggest(label, LABELS)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ParameterError(f"{where}: unknown regime {label!r}.{hint} Regimes: "
+                             f"{', '.join(LABELS)} (a regime not named in the table would "
+                             "otherwise hold cash unnoticed).")
 
 
 def validate_params(

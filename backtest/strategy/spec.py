@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,10 +10,11 @@ from typing import Any
 import pandas as pd
 
 from backtest.claims import get_claim
+from backtest.data.catalog import suggest
 from backtest.engine.config import Rebalance
-from backtest.exceptions import ParameterError
+from backtest.exceptions import ParameterError, QtbtError, StrategyError
 from backtest.strategy.context import StrategyContext
-from backtest.strategy.params import Param, validate_params
+from backtest.strategy.params import Param, declared_params, validate_params
 
 __all__ = ["StrategySpec", "WeightsFn"]
 
@@ -20,7 +22,7 @@ WeightsFn = Callable[[StrategyContext, Mapping[str, Any]], pd.DataFrame]
 AssetsFn = Callable[[Mapping[str, Any]], tuple[str, ...]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class StrategySpec:
     """Declaration of one strategy.
 
@@ -43,7 +45,9 @@ class StrategySpec:
     weights : callable
         ``weights(context, params) -> DataFrame`` of target weights decided at
         each session's close (columns = assets; a NaN row = no new decision;
-        1 - sum = cash). The engine trades them at the next session.
+        1 - sum = cash). The engine trades them at the next session. A column
+        outside ``assets``, a read of an undeclared price or series, and an
+        exception inside the function are named errors (see :meth:`target_weights`).
     rebalance : str
         Default rebalance schedule of the engine.
     """
@@ -63,6 +67,19 @@ class StrategySpec:
         except ParameterError as exc:
             raise ParameterError(f"Strategy {self.name!r}: {exc}") from None
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """Pickle a spec loaded from a user file as (file, name): a Dask worker reloads the file.
+
+        Other specs pickle as usual (their modules are importable everywhere).
+        """
+        mod = sys.modules.get(getattr(self.weights, "__module__", None) or "")
+        path = getattr(mod, "__qtbt_file__", None) if mod is not None else None
+        if path is None:
+            return super().__reduce_ex__(protocol)
+        from backtest.strategy.resolve import resolve_strategy
+
+        return (resolve_strategy, (path, self.name))
+
     def resolve(self, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Validated parameters (defaults filled in)."""
         return validate_params(self.params, given or {}, self.name)
@@ -76,7 +93,44 @@ class StrategySpec:
         return tuple(self.series(params)) if callable(self.series) else self.series
 
     def target_weights(self, context: StrategyContext, params: Mapping[str, Any]) -> pd.DataFrame:
-        """Run the weights function and align its output to the context's sessions."""
-        w = self.weights(context, params)
+        """Run the weights function and align its output to the context's sessions.
+
+        Raises
+        ------
+        ParameterError
+            The function read a price, series or parameter the spec does not declare, or
+            returned a column outside the declared assets (with the closest one).
+        StrategyError
+            The function raised: names the strategy, its file and the line.
+        """
+        try:
+            w = self.weights(context.guarded(self.name), declared_params(params, self.name))
+        except ParameterError as exc:  # from a building block: say which strategy
+            if str(exc).startswith(self.name):
+                raise
+            raise ParameterError(f"{self.name}: {exc}") from exc
+        except QtbtError:
+            raise
+        except Exception as exc:
+            from backtest.strategy.errors import raised_in
+            from backtest.strategy.origin import source_file
+
+            path = source_file(self)
+            raise StrategyError(
+                f"strategy {self.name!r} ({path or 'unknown file'}) raised in its weights "
+                f"function: {raised_in(exc, path)}. Fix the strategy (--traceback shows the "
+                "full traceback).") from exc
         cols = list(self.assets_for(params))
+        if not isinstance(w, pd.DataFrame):
+            raise ParameterError(f"{self.name}: the weights function must return a DataFrame "
+                                 f"of target weights (columns = assets); got "
+                                 f"{type(w).__name__}.")
+        extra = [str(c) for c in w.columns if c not in cols]
+        if extra:
+            close = suggest(extra[0], cols)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise ParameterError(
+                f"{self.name}: the weights function returned column {extra[0]!r}{hint}, which "
+                f"is not among the declared assets {', '.join(cols)}; its weight would be "
+                "dropped and held as cash. Add it to StrategySpec(assets=...) or fix the name.")
         return w.reindex(index=context.index, columns=cols)

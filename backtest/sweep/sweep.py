@@ -34,7 +34,7 @@ from backtest.metrics.performance import TRADING_DAYS
 from backtest.regimes.labels import LABELS
 from backtest.runner.config import RunConfig
 from backtest.runner.inputs import as_store, check_config, prepare_inputs
-from backtest.strategy import StrategyContext, StrategySpec, get_strategy
+from backtest.strategy import StrategyContext, StrategySpec
 from backtest.sweep.config import SweepConfig
 from backtest.sweep.executor import ChunkPlan, Executor, LocalExecutor, make_executor, plan_chunks
 from backtest.sweep.grid import Grid, default_grid, expand_grid, format_params
@@ -226,7 +226,7 @@ class SweepResult:
     @property
     def strategy(self) -> str:
         """Strategy name."""
-        return self.config.strategy
+        return str(self.config.strategy)
 
     @property
     def varying(self) -> list[str]:
@@ -364,7 +364,7 @@ def run_sweep(cfg: RunConfig, grid: Mapping[str, Sequence[Any]] | None = None,
 
 
 def _run(cfg: RunConfig, sweep: SweepConfig, store: DataStore, ex: Executor) -> SweepResult:
-    spec = get_strategy(cfg.strategy)
+    spec = cfg.strategy_spec()
     sweep_grid: Grid = dict(sweep.grid) if sweep.grid else default_grid(spec)
     params = expand_grid(spec, sweep_grid, cfg.params)
     inputs = prepare_inputs(cfg, store, variants=params)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -57,7 +58,12 @@ def test_config_file(snapshot_dir: Path, tmp_path: Path,
                           "--data-dir", str(snapshot_dir)], capsys)
     assert code == 0, err
     w = pd.read_parquet(tmp_path / "c" / "targets.parquet")
-    assert set(w.columns) == {"SPY", "IEF"}
+    # the given regimes replace their rows; QE, taper and end_of_qt keep the default rows
+    assert set(w.columns) == {"SPY", "IEF", "IWF", "TLT", "GLD", "SHY", "EEM"}
+    manifest = json.loads((tmp_path / "c" / "manifest.json").read_text())
+    table = manifest["parameters"]["table"]
+    assert table["QT"] == {"SPY": 0.5} and table["neutral"] == {"IEF": 1.0}
+    assert table["QE"] == {"IWF": 0.4, "TLT": 0.4, "GLD": 0.2}
     assert "rebalance regime_change" in out
 
 
@@ -164,3 +170,40 @@ def test_toml_strategy_must_match_the_argument(snapshot_dir: Path, tmp_path: Pat
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
     assert "end_of_qt_days must be a whole number of calendar days from 1 to 3650" in err
     assert not (tmp_path / "r").exists()
+
+
+def test_run_a_strategy_file_and_spec_option(snapshot_dir: Path, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.strategy.test_resolve import write_spec
+
+    path = write_spec(tmp_path, "two.py", ("alpha", "beta"))
+    common = ["--start", "2016-01-04", "--end", "2016-12-30", "--data-dir", str(snapshot_dir),
+              "--out", str(tmp_path / "out")]
+    code, _, err = run(["run", str(path), *common], capsys)
+    assert code == 2 and "--spec NAME" in err and err.count("\n") == 1
+    code, out, _ = run(["run", str(path), "--spec", "beta", "--run-id", "b", *common], capsys)
+    assert code == 0 and out.startswith("beta: 2016-01-04")
+    code, out, _ = run(["run", f"{path}:alpha", "--run-id", "a", *common], capsys)
+    assert code == 0 and out.startswith("alpha: ")
+
+
+def test_traceback_flag_shows_the_full_traceback(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("x = 1\ny = 1 / 0\n", encoding="utf-8")
+    code, _, err = run(["run", str(bad)], capsys)
+    assert code == 2 and err.startswith("error: Strategy file") and "Traceback" not in err
+    assert "line 2" in err
+    code, _, err = run(["run", str(bad), "--traceback"], capsys)
+    assert code == 2 and "Traceback (most recent call last)" in err
+    assert err.rstrip().splitlines()[-1].startswith("error: Strategy file")
+
+
+def test_strategies_describes_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.strategy.test_resolve import write_spec
+
+    path = write_spec(tmp_path, "two.py", ("alpha", "beta"))
+    code, out, _ = run(["strategies", str(path)], capsys)
+    assert code == 0 and out.startswith("alpha") and "\nbeta" in out and "playbook" not in out
+    code, _, err = run(["strategies", str(tmp_path / "twoo.py")], capsys)
+    assert code == 2 and "Did you mean" in err and "two.py" in err
