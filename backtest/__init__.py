@@ -17,7 +17,8 @@ The public API, in the order of a user's journey::
   :func:`regime_labels`, :func:`regime_labels_with_phases`, :func:`episodes_table`,
   :func:`compare_labels`
 * strategies: :class:`StrategySpec`, :class:`Param`, :class:`StrategyContext`,
-  :func:`get_strategy`, :func:`load_registry`, :class:`Claim`, :func:`get_claim`
+  :func:`get_strategy`, :func:`resolve_strategy` (a name, a file or a module),
+  :func:`load_registry`, :class:`Claim`, :func:`get_claim`
 * engine: :class:`EngineConfig`, :func:`run_backtest`, :class:`BacktestResult`
 * runs: :class:`RunConfig`, :func:`build_run_config`, :func:`prepare_inputs`, :func:`run`,
   :func:`write_run`, :func:`save_run`, :func:`load_run`, :func:`compare_runs`
@@ -82,7 +83,14 @@ if TYPE_CHECKING:  # the names below, for type checkers and IDEs
         write_run,
     )
     from backtest.runner.run import run
-    from backtest.strategy import Param, StrategyContext, StrategySpec, get_strategy, load_registry
+    from backtest.strategy import (
+        Param,
+        StrategyContext,
+        StrategySpec,
+        get_strategy,
+        load_registry,
+        resolve_strategy,
+    )
     from backtest.sweep import (
         SweepConfig,
         SweepResult,
@@ -112,7 +120,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["RunConfig", "RunOutput", "build_run_config", "prepare_inputs", "run",
                      "write_run"], "backtest.runner"),
     **dict.fromkeys(["Param", "StrategyContext", "StrategySpec", "get_strategy",
-                     "load_registry"], "backtest.strategy"),
+                     "load_registry", "resolve_strategy"], "backtest.strategy"),
     **dict.fromkeys(["SweepConfig", "SweepResult", "WalkForwardConfig", "WalkForwardResult",
                      "run_sweep", "run_walkforward", "write_sweep"], "backtest.sweep"),
 }
@@ -173,6 +181,7 @@ __all__ = [
     "prepare_inputs",
     "regime_labels",
     "regime_labels_with_phases",
+    "resolve_strategy",
     "run",
     "run_backtest",
     "run_sweep",

@@ -2,8 +2,10 @@
 
 Every fenced ```python block runs in a fresh namespace, and every ``$ qtbt ...`` line of a
 ```console block runs through the CLI entry point and must exit 0. Both run from a scratch
-checkout folder whose ``../shared/data`` is the real snapshot, exactly as a user beside
-``shared/`` would type them.
+checkout folder whose ``../shared/data`` is the real snapshot and which holds the repository's
+``examples/``, exactly as a user in a checkout beside ``shared/`` would type them. A python block
+whose first line is ``# file: NAME`` is also written to ``NAME`` in that folder first (the
+README's "write this file, then run it" steps).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from tests.conftest import REPO
 
 README = REPO / "README.md"
 _FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```", re.S | re.M)
+_FILE = re.compile(r"# file: (\S+)\n")
 
 
 def _blocks(kind: str) -> list[tuple[int, str]]:
@@ -43,6 +46,11 @@ def beside_shared(tmp_path: Path, snapshot_dir: Path, monkeypatch: pytest.Monkey
     (tmp_path / "shared" / "data").symlink_to(snapshot_dir, target_is_directory=True)
     work = tmp_path / "checkout"
     work.mkdir()
+    (work / "examples").symlink_to(REPO / "examples", target_is_directory=True)
+    for _, code in _blocks("python"):
+        named = _FILE.match(code)
+        if named:
+            (work / named.group(1)).write_text(code, encoding="utf-8")
     monkeypatch.chdir(work)
     monkeypatch.setenv("QTBT_DATA_DIR", os.path.relpath(snapshot_dir, work))
     return work

@@ -97,7 +97,7 @@ def needed_series(strategies: list[str] | None) -> list[str]:
     from backtest.now.inputs import CORE
     from backtest.now.regimes import CLASSIFIER_INPUTS
     from backtest.runner.config import RunConfig
-    from backtest.strategy import get_strategy, load_registry
+    from backtest.strategy import load_registry, resolve_strategy
 
     names = list(load_registry()) if not strategies else list(strategies)
     default = RunConfig(names[0])  # the run defaults: benchmarks and cash yield
@@ -106,7 +106,7 @@ def needed_series(strategies: list[str] | None) -> list[str]:
     if default.cash_yield != "none":
         refs.append(default.cash_yield)
     for name in dict.fromkeys(names):
-        spec = get_strategy(name)
+        spec = resolve_strategy(name)
         params = spec.resolve()
         refs += [*spec.assets_for(params), *spec.series_for(params)]
     return refs

@@ -11,7 +11,7 @@ from backtest.now.liquidity import funding, liquidity_history, net_liquidity
 from backtest.now.regimes import CLASSIFIER_INPUTS, check_classifiers, disagreement, regimes_at
 from backtest.now.result import NowResult
 from backtest.now.targets import check_strategies, strategy_targets
-from backtest.strategy import get_strategy
+from backtest.strategy import resolve_strategy
 
 __all__ = ["now"]
 
@@ -25,7 +25,7 @@ def _roles(classifiers: Sequence[str], strategies: Sequence[str]) -> list[tuple[
     roles = [(ref, _ROLES[ref]) for ref in (*CORE, "GDP")]
     roles += [(ref, f"regimes ({c})") for c in classifiers for ref in CLASSIFIER_INPUTS[c]]
     for name in strategies:
-        spec = get_strategy(name)
+        spec = resolve_strategy(name)
         params = spec.resolve()
         roles += [(ref, f"strategy {name}") for ref in
                   (*spec.assets_for(params), *spec.series_for(params))]

@@ -22,7 +22,7 @@ from backtest.exceptions import ParameterError, QtbtWarning
 from backtest.now.inputs import Observations
 from backtest.runner.config import RunConfig
 from backtest.runner.inputs import prepare_context
-from backtest.strategy import StrategySpec, get_strategy, load_registry
+from backtest.strategy import StrategySpec, load_registry, resolve_strategy
 
 __all__ = ["LOOKBACK_DAYS", "check_strategies", "default_strategies", "strategy_targets"]
 
@@ -45,7 +45,7 @@ def check_strategies(strategies: Sequence[str] | None) -> tuple[str, ...]:
         raise ParameterError("strategies is empty; pass names such as ['playbook'] or None "
                              "for every registered strategy.")
     for name in strategies:
-        get_strategy(name)
+        resolve_strategy(name)
     return tuple(dict.fromkeys(strategies))
 
 
@@ -70,10 +70,10 @@ def _last_change(decided: pd.DataFrame) -> pd.Timestamp | None:
 
 
 def _one(name: str, obs: Observations, as_of: pd.Timestamp) -> tuple[dict[str, Any], list[str]]:
-    spec = get_strategy(name)
+    spec = resolve_strategy(name)
     params = spec.resolve()
     end = _own_end(spec, params, obs, as_of)
-    cfg = RunConfig(name)
+    cfg = RunConfig(spec)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", QtbtWarning)
         ctx = prepare_context(spec, params, cfg, obs.store, end - pd.Timedelta(days=LOOKBACK_DAYS),
