@@ -61,7 +61,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and IDEs
     from backtest.data.store import DataStore
     from backtest.engine import BacktestResult, EngineConfig, run_backtest
     from backtest.eventstudy import EventStudyResult, event_study, select_events
-    from backtest.now import NowResult, now
+    from backtest.present import NowResult, now
     from backtest.regimes import (
         BalanceSheetClassifier,
         CalendarClassifier,
@@ -114,7 +114,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["BalanceSheetClassifier", "CalendarClassifier", "HybridClassifier",
                      "MarkovClassifier", "RulesClassifier", "compare_labels", "episodes_table",
                      "regime_labels", "regime_labels_with_phases"], "backtest.regimes"),
-    **dict.fromkeys(["NowResult", "now"], "backtest.now"),
+    **dict.fromkeys(["NowResult", "now"], "backtest.present"),
     **dict.fromkeys(["Comparison", "RunResult", "Scorecard", "compare_runs", "load_run",
                      "save_run", "scorecard"], "backtest.report"),
     **dict.fromkeys(["RunConfig", "RunOutput", "build_run_config", "prepare_inputs", "run",

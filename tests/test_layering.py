@@ -35,7 +35,7 @@ LAYERS: dict[str, int] = {
     "backtest.engine": 4,
     "backtest.strategy": 5,
     "backtest.runner": 6, "backtest.eventstudy": 6,
-    "backtest.sweep": 7, "backtest.now": 7,
+    "backtest.sweep": 7, "backtest.present": 7,
     "backtest.report": 8,
     "backtest.cli": 9, "backtest.__main__": 9,
     "backtest": 10,  # the package facade re-exports the public API
@@ -48,7 +48,7 @@ UPWARD_SEAMS: set[tuple[str, str]] = {
     ("backtest.engine.result", "backtest.report.charts"),
     ("backtest.sweep.sweep", "backtest.report.sweep_charts"),
     ("backtest.sweep.walkforward", "backtest.report.sweep_charts"),
-    ("backtest.now.result", "backtest.report.now_charts"),
+    ("backtest.present.result", "backtest.report.now_charts"),
 }
 #: heavy libraries and the only modules that may import them at module level
 OWNERS: dict[str, tuple[str, ...]] = {

@@ -35,3 +35,16 @@ def test_import_backtest_loads_no_heavy_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_no_subpackage_shadows_a_public_name() -> None:
+    # importing a subpackage binds it on the package; none may share a public name
+    import importlib
+    import pkgutil
+    import types
+
+    for info in pkgutil.walk_packages(backtest.__path__, "backtest."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)
+    shadowed = [n for n in backtest.__all__ if isinstance(getattr(backtest, n), types.ModuleType)]
+    assert not shadowed

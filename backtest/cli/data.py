@@ -94,8 +94,8 @@ def needed_series(strategies: list[str] | None) -> list[str]:
     liquidity, funding, GDP, every classifier's series). Derived series are
     expanded to their inputs by :func:`backtest.data.refresh.expand_ids`.
     """
-    from backtest.now.inputs import CORE
-    from backtest.now.regimes import CLASSIFIER_INPUTS
+    from backtest.present.inputs import CORE
+    from backtest.present.regimes import CLASSIFIER_INPUTS
     from backtest.runner.config import RunConfig
     from backtest.strategy import load_registry, resolve_strategy
 

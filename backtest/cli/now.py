@@ -43,7 +43,7 @@ class NowOptions:
 
 
 def _now(strategy: str | None, opts: NowOptions, data: DataOptions) -> None:
-    from backtest.now import changes_since, now
+    from backtest.present import changes_since, now
     from backtest.report.now_report import load_now_json, write_now
 
     names = [*([strategy] if strategy else []), *(opts.strategies or [])] or None

@@ -16,7 +16,7 @@ from backtest.regimes.labels import REGIME_COLORS
 if TYPE_CHECKING:
     from plotly.graph_objects import Figure
 
-    from backtest.now.result import NowResult
+    from backtest.present.result import NowResult
 
 __all__ = ["KINDS", "funding_figure", "liquidity_figure", "now_figure", "regimes_timeline"]
 
@@ -90,7 +90,7 @@ def regimes_timeline(labels: pd.DataFrame, start: str = "2008-01-01") -> Figure:
 
 
 def now_figure(result: NowResult, kind: str = "liquidity") -> Figure:
-    """The ``kind`` figure of a :class:`~backtest.now.result.NowResult` (:data:`KINDS`)."""
+    """The ``kind`` figure of a :class:`~backtest.present.result.NowResult` (:data:`KINDS`)."""
     if kind == "liquidity":
         return liquidity_figure(result.history)
     if kind == "funding":

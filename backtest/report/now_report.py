@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from backtest.exceptions import DataFormatError, ParameterError, WriteError
-from backtest.now.diff import check_now_dict
-from backtest.now.result import NowResult
-from backtest.now.text import is_numeric, sections
+from backtest.present.diff import check_now_dict
+from backtest.present.result import NowResult
+from backtest.present.text import is_numeric, sections
 from backtest.report.html import Cell, esc, figure_html, notice, page, section, table
 from backtest.report.now_charts import funding_figure, liquidity_figure, regimes_timeline
 from backtest.runner.rundir import check_run_target, publish_run_dir, reserve_run_dir

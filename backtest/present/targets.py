@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from backtest.exceptions import ParameterError, QtbtWarning
-from backtest.now.inputs import Observations
+from backtest.present.inputs import Observations
 from backtest.runner.config import RunConfig
 from backtest.runner.inputs import prepare_context
 from backtest.strategy import StrategySpec, load_registry, resolve_strategy

@@ -7,8 +7,8 @@ import pytest
 
 from backtest.data.store import DataStore
 from backtest.exceptions import ParameterError
-from backtest.now import now
-from backtest.now.inputs import CORE, STALE_SESSIONS
+from backtest.present import now
+from backtest.present.inputs import CORE, STALE_SESSIONS
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from backtest.exceptions import ParameterError
-from backtest.now.inputs import InputStatus
-from backtest.now.text import render_markdown, render_table, sections
+from backtest.present.inputs import InputStatus
+from backtest.present.text import render_markdown, render_table, sections
 
 if TYPE_CHECKING:
     from plotly.graph_objects import Figure
@@ -23,20 +23,20 @@ FORMATS = ("table", "json", "markdown")
 
 @dataclass(frozen=True, eq=False)
 class NowResult:
-    """Where we are at ``as_of``'s close (see :func:`backtest.now.now`).
+    """Where we are at ``as_of``'s close (see :func:`backtest.present.now`).
 
     Attributes
     ----------
     as_of, next_session : Timestamp
         The session described and the one on which its decisions trade.
     inputs : dict
-        Input id -> :class:`~backtest.now.inputs.InputStatus`.
+        Input id -> :class:`~backtest.present.inputs.InputStatus`.
     regimes : dict
         Classifier -> ``label``, ``since``, ``weeks``, ``phase``.
     disagree : bool
         The classifiers give different labels.
     net_liquidity, funding : dict
-        See :func:`backtest.now.liquidity.net_liquidity` and ``funding``.
+        See :func:`backtest.present.liquidity.net_liquidity` and ``funding``.
     strategies : dict
         Strategy -> weights, evaluation date, stale flag, driver, last change.
     notes : tuple of str

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from backtest.exceptions import DataFormatError
-from backtest.now.liquidity import THRESHOLDS
+from backtest.present.liquidity import THRESHOLDS
 
 __all__ = ["changes_since", "check_now_dict"]
 
@@ -69,7 +69,7 @@ def changes_since(current: Mapping[str, Any], previous: Mapping[str, Any]) -> li
 
     Lists regime label changes per classifier, target weights that moved per
     strategy, funding measures that crossed a level of
-    :data:`~backtest.now.liquidity.THRESHOLDS` (SOFR-IORB, EFFR-IORB,
+    :data:`~backtest.present.liquidity.THRESHOLDS` (SOFR-IORB, EFFR-IORB,
     SOFR-top crossing 0 bp; reserves crossing 10 % of GDP), and the change
     of net liquidity between the two dates (USD mn). Empty-handed comparisons
     say so in one line.

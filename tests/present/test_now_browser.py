@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from backtest.data.store import DataStore
-from backtest.now import now
+from backtest.present import now
 from backtest.report.now_report import NOW_HTML, write_now
 from tests.report.cdp import open_page
 from tests.report.test_browser import _need_chromium  # noqa: F401  (autouse: skip or fail)

@@ -8,9 +8,9 @@ close the net-liquidity and funding inputs are all known, and returns a
 
 from __future__ import annotations
 
-from backtest.now.api import now
-from backtest.now.diff import changes_since
-from backtest.now.inputs import CORE, STALE_SESSIONS
-from backtest.now.result import FORMATS, NowResult
+from backtest.present.api import now
+from backtest.present.diff import changes_since
+from backtest.present.inputs import CORE, STALE_SESSIONS
+from backtest.present.result import FORMATS, NowResult
 
 __all__ = ["CORE", "FORMATS", "STALE_SESSIONS", "NowResult", "changes_since", "now"]

@@ -11,7 +11,7 @@ import pytest
 from backtest.cli import main
 from backtest.data.store import DataStore
 from backtest.exceptions import DataFormatError, ParameterError
-from backtest.now import changes_since, now
+from backtest.present import changes_since, now
 from backtest.report.now_report import NOW_HTML, NOW_JSON, load_now_json, write_now
 
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from backtest.data.store import DataStore
-from backtest.now import NowResult, now
-from backtest.now.inputs import CORE
-from backtest.now.targets import default_strategies
+from backtest.present import NowResult, now
+from backtest.present.inputs import CORE
+from backtest.present.targets import default_strategies
 
 
 @pytest.fixture(scope="module")

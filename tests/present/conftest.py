@@ -34,8 +34,16 @@ def synthetic_series() -> dict[str, pd.Series]:
 
 @pytest.fixture
 def synthetic_dir(make_snapshot: MakeSnapshot, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The synthetic snapshot folder; strategies come from ``tests.now.fake_strategies``."""
-    monkeypatch.setenv("QTBT_STRATEGY_MODULES", "tests.now.fake_strategies")
+    """The synthetic snapshot folder; strategies come from ``tests.present.fake_strategies``.
+
+    The module is added to the registry (names resolve), and ``now``'s default list is
+    limited to it: the shipped strategies trade assets this snapshot does not hold.
+    """
+    from tests.present import fake_strategies
+
+    monkeypatch.setenv("QTBT_STRATEGY_MODULES", "tests.present.fake_strategies")
+    monkeypatch.setattr("backtest.present.targets.load_registry",
+                        lambda *args, **kwargs: dict(fake_strategies.REGISTRY))
     return make_snapshot(synthetic_series())
 
 

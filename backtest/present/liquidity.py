@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from backtest.data.calendar import sessions_between
-from backtest.now.inputs import Observations
+from backtest.present.inputs import Observations
 
 __all__ = ["COMPONENTS", "THRESHOLDS", "funding", "liquidity_history", "net_liquidity",
            "netliq_at", "session_before"]

@@ -1,4 +1,4 @@
-"""The facts of a :class:`~backtest.now.result.NowResult` as titled tables, text and markdown.
+"""The facts of a :class:`~backtest.present.result.NowResult` as titled tables, text and markdown.
 
 One list of sections (title, headers, rows of strings) drives the aligned
 text the CLI prints, the markdown form and :meth:`NowResult.summary`.

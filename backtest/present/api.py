@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from backtest.data.store import DataStore, as_store
-from backtest.now.inputs import CORE, Observations, input_table, next_session, resolve_as_of
-from backtest.now.liquidity import funding, liquidity_history, net_liquidity
-from backtest.now.regimes import CLASSIFIER_INPUTS, check_classifiers, disagreement, regimes_at
-from backtest.now.result import NowResult
-from backtest.now.targets import check_strategies, strategy_targets
+from backtest.present.inputs import CORE, Observations, input_table, next_session, resolve_as_of
+from backtest.present.liquidity import funding, liquidity_history, net_liquidity
+from backtest.present.regimes import CLASSIFIER_INPUTS, check_classifiers, disagreement, regimes_at
+from backtest.present.result import NowResult
+from backtest.present.targets import check_strategies, strategy_targets
 from backtest.strategy import resolve_strategy
 
 __all__ = ["now"]
@@ -50,7 +50,7 @@ def now(store: DataStore | str | Path | None = None, strategies: Sequence[str] |
         Describe this session (rolled back to the last NYSE session on or
         before it) with what was known at its close. Default: the latest
         session at whose close every core input (net liquidity and funding
-        series) is known; see :mod:`backtest.now.inputs`.
+        series) is known; see :mod:`backtest.present.inputs`.
 
     Returns
     -------
