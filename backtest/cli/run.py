@@ -17,7 +17,8 @@ from backtest.runner.rundir import check_run_target
 from backtest.strategy import load_registry
 from backtest.strategy.resolve import strategies_in
 
-__all__ = ["OutOpt", "RunIdOpt", "RunOutputOptions", "run_cmd", "strategies_cmd"]
+__all__ = ["BenchmarkOptions", "OutOpt", "RunIdOpt", "RunOutputOptions", "run_cmd",
+           "strategies_cmd"]
 
 # a str, not a Path: typer turns --out '' into Path("."), and the empty value must be refused
 OutOpt = Annotated[str, typer.Option(help="Parent folder of run directories.")]
@@ -39,6 +40,23 @@ def strategies_cmd(
             typer.echo(f"{'':<17}{p.describe()}")
 
 
+BenchmarkOpt = Annotated[list[str] | None, typer.Option(
+    "--benchmark", help="Benchmark strategy: name, file or module (repeatable; `none` for no "
+                        "benchmark; default: the config's, else buy_and_hold and sixty_forty).",
+    show_default=False)]
+
+
+@dataclass(frozen=True)
+class BenchmarkOptions:
+    """Which strategies run alongside."""
+
+    benchmark: BenchmarkOpt = None
+
+    def names(self) -> tuple[str, ...] | None:
+        """The benchmarks given (None: keep the config's or the default)."""
+        return tuple(self.benchmark) if self.benchmark else None
+
+
 @dataclass(frozen=True)
 class RunOutputOptions:
     """Where the run directory goes."""
@@ -47,10 +65,10 @@ class RunOutputOptions:
     run_id: RunIdOpt = None
 
 
-def _run(strategy: str | None, options: ConfigOptions, out: RunOutputOptions,
-         data: DataOptions) -> None:
+def _run(strategy: str | None, options: ConfigOptions, bench: BenchmarkOptions,
+         out: RunOutputOptions, data: DataOptions) -> None:
     started = dt.datetime.now(dt.UTC)
-    cfg = options.run_config(strategy)
+    cfg = options.run_config(strategy, bench.names())
     check_run_target(out.out, out.run_id)
     output = run(cfg, data.store())
     path = save_run(output, out.out, out.run_id, command=["qtbt", *sys.argv[1:]],
@@ -61,4 +79,4 @@ def _run(strategy: str | None, options: ConfigOptions, out: RunOutputOptions,
 
 run_cmd = group_command(_run, "run_cmd",
                         "Backtest a strategy with its benchmarks and write results/<run_id>/.",
-                        ConfigOptions, RunOutputOptions, DataOptions)
+                        ConfigOptions, BenchmarkOptions, RunOutputOptions, DataOptions)

@@ -73,7 +73,8 @@ def build_run_config(strategy: str | StrategySpec | None = None,
     engine : mapping, optional
         EngineConfig fields merged over the file's ``[engine]`` (None values ignored).
     benchmarks : sequence of str, optional
-        Replace the benchmarks (``()`` for none, as sweeps use).
+        Replace the benchmarks: names, files or modules (``()`` or
+        ``("none",)`` for none, as sweeps use).
     spec : str, optional
         The strategy's name when the file or module defines several (``--spec``).
     **overrides
@@ -106,6 +107,10 @@ def build_run_config(strategy: str | StrategySpec | None = None,
                       **{k: v for k, v in (engine or {}).items() if v is not None}}
     if benchmarks is not None:
         base["benchmarks"] = tuple(benchmarks)
+    given = base.get("benchmarks", ())
+    for name in given if isinstance(given, list | tuple) else ():
+        if isinstance(name, str) and name not in ("", "none"):
+            resolve_strategy(name)  # an unknown benchmark fails now, with the closest names
     unknown = sorted(set(overrides) - set(RunConfig.__dataclass_fields__))
     if unknown:
         raise ParameterError(f"build_run_config got unknown field(s) {unknown}; allowed: "

@@ -119,6 +119,12 @@ def _names(value: object) -> tuple[str, ...]:
         )
     if not all(isinstance(v, str) and v for v in value):
         raise ParameterError(f"RunConfig.benchmarks must hold strategy names; got {value!r}.")
+    if "none" in value:
+        if len(value) > 1:
+            raise ParameterError(
+                f"RunConfig.benchmarks {list(value)!r} mixes 'none' with benchmarks; give "
+                "'none' alone for no benchmark, or only the benchmarks you want.")
+        return ()
     return tuple(value)
 
 
@@ -164,7 +170,10 @@ class RunConfig:
         What uninvested cash earns: the 3-month Treasury yield known the day
         before (/100/252 per session), BIL's daily return, or nothing.
     benchmarks : tuple of str
-        Strategies run alongside through the same engine.
+        Strategies run alongside through the same engine: names, files or
+        modules, as for ``strategy``; ``()`` or ``("none",)`` for none. A
+        benchmark never shortens the run: one whose assets end earlier (or
+        start later) is evaluated on the sessions it has, with a note.
     spec : StrategySpec, optional
         The strategy object when it was given as an object or a file/module
         reference (None for a registered name). :meth:`to_dict` records its
@@ -316,6 +325,7 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
         strategy = "playbook"
         start = "2008-01-02"
         cash_yield = "DGS3MO"
+        benchmarks = ["buy_and_hold", "my_bench.py"]   # or ["none"]
         [params]            # strategy parameters
         [params.table.QT]   # e.g. a playbook allocation
         IWD = 0.4

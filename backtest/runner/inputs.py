@@ -2,10 +2,12 @@
 
 Everything a backtest reads is resolved here, once: the strategy and its
 parameters, the benchmarks, the engine configuration, the range where every
-traded asset has prices, the cash yield, the point-in-time context (prices
-of every asset, the macro panel and the regime labels, computed once and
-shared by the strategy and its benchmarks) and, for execution at the open,
-adjusted opens. Warnings raised while reading data are recorded as notes and
+asset of the strategy has prices (benchmarks never shorten it: each is
+evaluated where its own assets have prices), the cash yield, the
+point-in-time context (prices of every asset, the macro panel and the
+regime labels, computed once and shared by the strategy and its benchmarks)
+and, for execution at the open, adjusted opens. Warnings raised while
+reading data are recorded as notes and
 re-emitted here, and nowhere else.
 """
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 import itertools
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +40,8 @@ from backtest.runner.config import RunConfig
 from backtest.strategy import StrategyContext, StrategySpec, resolve_strategy
 
 __all__ = ["WARMUP_DAYS", "Benchmark", "RunInputs", "adjusted_open", "as_store",
-           "cash_rate_series", "check_config", "prepare_context", "prepare_inputs",
-           "resolve_range"]
+           "benchmark_range", "cash_rate_series", "check_config", "prepare_context",
+           "prepare_inputs", "resolve_range", "strategy_end_note"]
 
 WARMUP_DAYS = 400  # calendar days of history strategies may look back over
 _DATA_NOTE = ("data-classifier defaults were chosen on 2008-2026 against the calendar "
@@ -52,12 +54,19 @@ _TUNED = {"data": _DATA_NOTE,
 
 @dataclass(frozen=True)
 class Benchmark:
-    """A benchmark strategy with its default parameters and its own engine schedule."""
+    """A benchmark strategy with its default parameters and its own engine schedule.
+
+    ``start`` and ``end`` are the sessions it is evaluated on: the run's
+    range, narrowed to where every asset of the benchmark has prices (None
+    before :func:`prepare_inputs` sets them).
+    """
 
     name: str
     spec: StrategySpec
     params: Mapping[str, Any]
     engine: EngineConfig
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -201,6 +210,49 @@ def resolve_range(cfg: RunConfig, store: DataStore, tickers: Sequence[str]
     return start, end, note
 
 
+def strategy_end_note(cfg: RunConfig, spans: Mapping[str, tuple[pd.Timestamp, ...]],
+                      end: pd.Timestamp) -> str | None:
+    """The strategy's assets whose prices end before the others' (None when none do).
+
+    Only for a run without ``--end`` (an ``--end`` past a last price has its
+    own note from :func:`resolve_range`).
+    """
+    latest = max(s[1] for s in spans.values())
+    short = sorted(f"{t} (last {s[1].date()})" for t, s in spans.items() if s[1] < latest)
+    if cfg.end is not None or not short:
+        return None
+    longer = sorted(t for t, s in spans.items() if s[1] == latest)
+    return (f"Prices of {', '.join(short)} end before those of {', '.join(longer)} (last "
+            f"{latest.date()}); the backtest ends on {end.date()}, the last session with "
+            "prices of every asset of the strategy.")
+
+
+def benchmark_range(bench: Benchmark, store: DataStore, start: pd.Timestamp,
+                    end: pd.Timestamp) -> tuple[Benchmark | None, str | None]:
+    """``bench`` with the sessions it is evaluated on, and a note when they are fewer.
+
+    The run's range ``start``..``end`` is the strategy's own; a benchmark
+    whose assets start later or end earlier is narrowed to where all of them
+    have prices (its other sessions are missing, never filled), and is left
+    out (None) when fewer than two sessions remain.
+    """
+    spans = _price_span(store, bench.spec.assets_for(bench.params))
+    first_t, first = max(((t, s[0]) for t, s in spans.items()), key=lambda x: x[1])
+    last_t, last = min(((t, s[1]) for t, s in spans.items()), key=lambda x: x[1])
+    if first <= start and last >= end:
+        return replace(bench, start=start, end=end), None
+    why = ([f"{first_t} starts {first.date()}"] if first > start else []) + \
+          ([f"{last_t} ends {last.date()}"] if last < end else [])
+    sessions = sessions_between(max(start, first), min(end, last))
+    if len(sessions) < 2:
+        return None, (f"benchmark {bench.name} left out: {'; '.join(why)}, so it has fewer "
+                      f"than two sessions in the backtest ({start.date()} to {end.date()}).")
+    return (replace(bench, start=sessions[0], end=sessions[-1]),
+            f"benchmark {bench.name}: {'; '.join(why)}; it is evaluated on "
+            f"{sessions[0].date()} to {sessions[-1].date()} and its returns are missing (NaN) "
+            f"on the backtest's other sessions ({start.date()} to {end.date()}).")
+
+
 def _context(assets: Sequence[str], series: Sequence[str], cfg: RunConfig, store: DataStore,
              start: pd.Timestamp, end: pd.Timestamp) -> StrategyContext:
     warm = sessions_between(start - pd.Timedelta(days=WARMUP_DAYS), end)
@@ -305,17 +357,22 @@ def _needs(specs: Iterable[tuple[StrategySpec, Mapping[str, Any]]]
 
 
 def _read(cfg: RunConfig, store: DataStore, assets: list[str], series: list[str],
-          engine: EngineConfig) -> dict[str, Any]:
-    """The data steps, warnings captured, then recorded as notes and re-emitted once."""
+          engine: EngineConfig, own: list[str]) -> dict[str, Any]:
+    """The data steps, warnings captured, then recorded as notes and re-emitted once.
+
+    The range is that of the strategy's own assets ``own``; ``assets`` adds
+    the benchmarks' (see :func:`benchmark_range`).
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", QtbtWarning)
-        start, end, range_note = resolve_range(cfg, store, assets)
+        start, end, range_note = resolve_range(cfg, store, own)
+        own_note = strategy_end_note(cfg, _price_span(store, own), end)
         sessions = sessions_between(start, end)
         cash, cash_note = cash_rate_series(cfg, store, sessions)
         ctx = _context(assets, series, cfg, store, start, end)
         open_ = adjusted_open(assets, store, start, end) if engine.execution == "open" else None
         regime_note = disagreement_note(cfg, store, ctx.regimes.loc[start:end])
-    notes = [n for n in (_TUNED.get(cfg.classifier), range_note,
+    notes = [n for n in (_TUNED.get(cfg.classifier), range_note, own_note,
                          cash_note, regime_note) if n is not None]
     for w in caught:
         if str(w.message) not in notes:
@@ -363,9 +420,13 @@ def prepare_inputs(config: RunConfig, store: DataStore | str | Path | None = Non
         variants = [params]
         benches = tuple(Benchmark(n, b, b.resolve(), cfg.engine_config(b.rebalance, True))
                         for n, b in ((n, resolve_strategy(n)) for n in cfg.benchmarks))
+    own, _ = _needs((spec, p) for p in variants)
     assets, series = _needs(itertools.chain(((spec, p) for p in variants),
                                             ((b.spec, b.params) for b in benches)))
-    data = _read(cfg, view, assets, series, engine)
+    data = _read(cfg, view, assets, series, engine, own)
+    ranged = [benchmark_range(b, view, data["start"], data["end"]) for b in benches]
+    benches = tuple(b for b, _ in ranged if b is not None)
+    data["notes"] = (*data["notes"], *(n for _, n in ranged if n is not None))
     return RunInputs(config=cfg, spec=spec, params=params, variants=variants,
                      benchmarks=benches, engine=engine, universe=tuple(assets),
                      provenance=view.provenance(), **data)

@@ -49,7 +49,8 @@ class RunOutput:
     result : BacktestResult
         The strategy's backtest.
     benchmarks : dict
-        Benchmark name -> BacktestResult (same range, engine and costs).
+        Benchmark name -> BacktestResult (same engine and costs; the run's
+        range, or the part of it where the benchmark's assets have prices).
     regimes : Series
         Daily regime labels over the backtest.
     metrics : dict
@@ -117,6 +118,10 @@ def format_summary(out: RunOutput) -> str:
     table = pd.DataFrame(reg).T[[*names, "days", "episodes"]]
     table = table.astype({n: float for n in names} | {"days": int, "episodes": int})
     lines.append(table.to_string(float_format=lambda v: f"{v:,.3f}"))
+    for n, b in out.metrics["benchmarks"].items():
+        if "start" in b:
+            lines.append(f"note: benchmark {n} covers {b['start']} to {b['end']} only (where "
+                         "its assets have prices); its other sessions are missing.")
     thin = [lab for lab, m in reg.items() if int(m["episodes"]) < 2]
     if thin:
         lines.append(f"note: {', '.join(thin)} rest on a single episode; read them as anecdotes.")
@@ -139,13 +144,41 @@ def backtest_metrics(result: BacktestResult, labels: pd.Series,
 
 
 def _backtest(inputs: RunInputs, spec: StrategySpec, params: Mapping[str, Any],
-              engine: EngineConfig) -> BacktestResult:
-    """One strategy through the engine on the prepared inputs."""
+              engine: EngineConfig, span: tuple[pd.Timestamp, pd.Timestamp] | None = None
+              ) -> BacktestResult:
+    """One strategy through the engine on the prepared inputs.
+
+    ``span`` narrows the sessions (a benchmark whose prices cover less of the
+    run; default: the whole run).
+    """
+    lo, hi = span if span is not None else (inputs.start, inputs.end)
     ctx = inputs.context_for(spec, params)
-    targets = spec.target_weights(ctx, params).loc[inputs.start:inputs.end]
+    targets = spec.target_weights(ctx, params).loc[lo:hi]
     close, open_ = inputs.market(spec.assets_for(params))
-    return run_backtest(targets, close, engine, open_=open_, regimes=inputs.labels,
-                        cash_rate=inputs.cash_rate)
+    rf = inputs.cash_rate.loc[lo:hi] if inputs.cash_rate is not None else None
+    return run_backtest(targets, close.loc[lo:hi], engine,
+                        open_=open_.loc[lo:hi] if open_ is not None else None,
+                        regimes=inputs.labels.loc[lo:hi], cash_rate=rf)
+
+
+def _benchmarks(inputs: RunInputs) -> tuple[dict[str, BacktestResult], dict[str, Any]]:
+    """Each benchmark's backtest and metrics, on the sessions it has prices for.
+
+    A benchmark evaluated on fewer sessions than the run carries its own
+    ``start`` and ``end`` (YYYY-MM-DD) in its metrics block.
+    """
+    results: dict[str, BacktestResult] = {}
+    metrics: dict[str, Any] = {}
+    labels, rf = inputs.labels, inputs.cash_rate
+    for b in inputs.benchmarks:
+        lo, hi = b.start or inputs.start, b.end or inputs.end
+        results[b.name] = _backtest(inputs, b.spec, b.params, b.engine, (lo, hi))
+        metrics[b.name] = backtest_metrics(results[b.name], labels.loc[lo:hi],
+                                           rf.loc[lo:hi] if rf is not None else None)
+        if (lo, hi) != (inputs.start, inputs.end):
+            metrics[b.name] = {"start": f"{lo:%Y-%m-%d}", "end": f"{hi:%Y-%m-%d}",
+                               **metrics[b.name]}
+    return results, metrics
 
 
 def run(cfg: RunConfig, store: DataStore | str | Path | None = None) -> RunOutput:
@@ -169,9 +202,9 @@ def run(cfg: RunConfig, store: DataStore | str | Path | None = None) -> RunOutpu
     """
     inputs = prepare_inputs(check_config(cfg, "run"), as_store(store, "run"))
     result = _backtest(inputs, inputs.spec, inputs.params, inputs.engine)
-    benches = {b.name: _backtest(inputs, b.spec, b.params, b.engine) for b in inputs.benchmarks}
+    benches, bench_metrics = _benchmarks(inputs)
     labels, rf = inputs.labels, inputs.cash_rate
     metrics = backtest_metrics(result, labels, rf)
-    metrics["benchmarks"] = {n: backtest_metrics(r, labels, rf) for n, r in benches.items()}
+    metrics["benchmarks"] = bench_metrics
     return RunOutput(inputs.config, dict(inputs.params), inputs.engine, result, benches, labels,
                      metrics, inputs.provenance, inputs.notes, rf)

@@ -75,7 +75,7 @@ def test_config_file(snapshot_dir: Path, tmp_path: Path,
         (["run", "value_tilt", "--param", "qt_tilt=big"], "qt_tilt must be a number"),
         (["run", "curve", "--param", "size=3"], "size = 3.0 is out of range"),
         (["run", "dollar", "--start", "2001-01-02"],
-         "before the first price of IEF (from 2002-07-30), UUP (from 2007-03-01)"),
+         "before the first price of UUP (from 2007-03-01); pass --start 2007-03-01"),
         (["run", "dollar", "--start", "2020-01-02", "--end", "2019-01-02"], "swap them"),
         (["run", "dollar", "--start", "2020-13-01"], "start '2020-13-01' is not a date"),
         (["run", "dollar", "--start", "2020-03-14", "--end", "2020-03-15"],
@@ -207,3 +207,64 @@ def test_strategies_describes_a_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0 and out.startswith("alpha") and "\nbeta" in out and "playbook" not in out
     code, _, err = run(["strategies", str(tmp_path / "twoo.py")], capsys)
     assert code == 2 and "Did you mean" in err and "two.py" in err
+
+
+def _metrics(folder: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads((folder / "metrics.json").read_text())
+
+
+def test_benchmark_option_takes_names_files_and_none(
+        snapshot_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "trend_under_qt.py"
+    common = ["--start", "2019-01-02", "--end", "2019-12-31", "--out", str(tmp_path),
+              "--data-dir", str(snapshot_dir)]
+    code, _, err = run(["run", "dollar", "--benchmark", "buy_and_hold", "--benchmark",
+                          str(example), "--run-id", "two", *common], capsys)
+    assert code == 0, err
+    assert set(_metrics(tmp_path / "two")["benchmarks"]) == {"buy_and_hold", str(example)}
+    returns = pd.read_parquet(tmp_path / "two" / "returns.parquet")
+    assert list(returns.columns) == ["strategy", "buy_and_hold", str(example)]
+    code, _, err = run(["run", "dollar", "--benchmark", "none", "--run-id", "none", *common],
+                       capsys)
+    assert code == 0, err
+    assert _metrics(tmp_path / "none")["benchmarks"] == {}
+    assert list(pd.read_parquet(tmp_path / "none" / "returns.parquet").columns) == ["strategy"]
+
+
+@pytest.mark.parametrize(("names", "message"), [
+    (["sixty_fourty"], "sixty_forty"),
+    (["none", "buy_and_hold"], "mixes 'none' with benchmarks"),
+])
+def test_bad_benchmarks_are_one_error_line(names: list[str], message: str, snapshot_dir: Path,
+                                           tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["run", "dollar", "--out", str(tmp_path), "--data-dir", str(snapshot_dir)]
+    for n in names:
+        argv += ["--benchmark", n]
+    code, _, err = run(argv, capsys)
+    assert code == 2 and message in err and err.startswith("error:")
+    assert not any(tmp_path.iterdir())
+
+
+def test_dollar_runs_to_uups_last_price_with_sixty_forty_cut(
+        snapshot_dir: Path, snapshot_store: DataStore, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from backtest.data.catalog import get_spec
+
+    def last(t: str) -> pd.Timestamp:
+        return snapshot_store.load(get_spec(t)).data["Adj Close"].dropna().index[-1]
+
+    uup, bench_end = last("UUP"), min(last("SPY"), last("IEF"))
+    code, _, err = run(["run", "dollar", "--start", "2024-01-02", "--out", str(tmp_path),
+                        "--run-id", "usd", "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 0, err
+    returns = pd.read_parquet(tmp_path / "usd" / "returns.parquet")
+    assert returns.index[-1] == uup and returns["strategy"].notna().all()
+    assert returns["sixty_forty"].loc[:bench_end].notna().all()
+    assert returns["sixty_forty"].loc[bench_end:].iloc[1:].isna().all()
+    sixty = _metrics(tmp_path / "usd")["benchmarks"]["sixty_forty"]
+    if bench_end < uup:  # the snapshot's IEF ends before UUP today; it may catch up
+        assert sixty["end"] == f"{bench_end:%Y-%m-%d}"
+        notes = json.loads((tmp_path / "usd" / "manifest.json").read_text())["notes"]
+        assert any(n.startswith("benchmark sixty_forty:") for n in notes)
+        assert "benchmark sixty_forty:" in (tmp_path / "usd" / "report.html").read_text()
