@@ -1,8 +1,10 @@
 """Compare runs side by side: metrics overall and per regime, parameters, data checksums.
 
-Runs are "on different data" when any series' sha256 differs between their
-manifests or a series was read by some runs only (different strategies
-read different assets, so comparing them needs ``allow_different_data``).
+Runs are "on different data" when the same series has different sha256
+checksums in their manifests (a newer snapshot, an edited user CSV); such a
+comparison needs ``allow_different_data``. Series read by some runs only
+(different strategies read different assets; ``pair=VTV/VUG``) are listed as
+information and compare by default.
 """
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ class Comparison:
     warnings : list of str
         What the reader must know (different data, different strategy code,
         different ranges).
+    info : list of str
+        Information that is no warning: the series read by some runs only.
     """
 
     runs: list[RunResult]
@@ -105,11 +109,12 @@ class Comparison:
     data: pd.DataFrame
     versions: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
+    info: list[str] = field(default_factory=list)
 
     @property
     def different_data(self) -> bool:
-        """True when any series differs or was read by some runs only."""
-        return bool(self.data["differs"].any())
+        """True when a series read by several runs has different checksums in them."""
+        return bool(_checksum_differs(self.data, self.names).any())
 
     def overall(self) -> pd.DataFrame:
         """The strategy's headline metrics: one row per metric, one column per run.
@@ -187,6 +192,32 @@ class Comparison:
         return self.to_markdown()
 
 
+def _checksum_differs(frame: pd.DataFrame, names: list[str]) -> pd.Series:
+    """Per row of a data frame: True where the runs that read the series disagree on its sha256."""
+    return frame[names].apply(lambda row: len({v for v in row if v != ABSENT}) > 1, axis=1
+                              ).astype(bool)
+
+
+def _data_findings(frame: pd.DataFrame, names: list[str]) -> tuple[str | None, str | None]:
+    """The different-data message (same series, other sha256) and the read-by-some line."""
+    changed = _checksum_differs(frame, names) if len(frame) else pd.Series(dtype=bool)
+    parts, partial = [], []
+    for row, diff in zip(frame.to_dict("records"), changed, strict=True):
+        missing = [n for n in names if row[n] == ABSENT]
+        if diff:
+            parts.append(f"{row['key']} (sha256 differs"
+                         + (f"; not read by {', '.join(missing)})" if missing else ")"))
+        elif missing:
+            partial.append(f"{row['key']} (not read by {', '.join(missing)})")
+    msg = (f"the runs were computed on different data: {'; '.join(parts[:8])}"
+           f"{'; ...' if len(parts) > 8 else ''}. Differences in results may come from the "
+           "data, not the strategy") if parts else None
+    info = (f"series read by some runs only (the strategies read different assets or "
+            f"series; their common series have the same checksums): {'; '.join(partial)}."
+            ) if partial else None
+    return msg, info
+
+
 def _code_warnings(runs: Sequence[RunResult], names: list[str]) -> list[str]:
     """One line per strategy whose source sha256 differs between runs that ran it."""
     seen: dict[str, dict[str, list[str]]] = {}
@@ -212,8 +243,9 @@ def compare_runs(paths: Sequence[str | Path], allow_different_data: bool = False
     paths : sequence of path
         Two or more run directories.
     allow_different_data : bool
-        Compare runs whose data checksums differ (with a warning) instead of
-        refusing.
+        Compare runs in which the same series has different checksums (with
+        a warning) instead of refusing. Series read by some runs only never
+        need it (they are listed in ``info``).
     bootstrap : BootstrapSpec, optional
         Interval settings.
 
@@ -224,7 +256,8 @@ def compare_runs(paths: Sequence[str | Path], allow_different_data: bool = False
     DataFormatError
         A damaged run directory.
     DifferentDataError
-        The runs read different data and ``allow_different_data`` is False.
+        A series has different checksums in two runs and
+        ``allow_different_data`` is False.
     """
     if isinstance(paths, str | Path):
         raise ParameterError(f"compare_runs takes a list of run directories, got one path "
@@ -248,17 +281,9 @@ def compare_runs(paths: Sequence[str | Path], allow_different_data: bool = False
         versions[n] = {**{str(k): str(v) for k, v in m.get("versions", {}).items()},
                        "git commit": str(m.get("git", {}).get("commit"))}
     data_frame = _diff_frame(data, names)
-    bad = data_frame[data_frame["differs"]]
+    msg, info = _data_findings(data_frame, names)
     warnings: list[str] = []
-    if len(bad):
-        parts = []
-        for row in bad.to_dict("records"):
-            missing = [n for n in names if row[n] == ABSENT]
-            parts.append(f"{row['key']} (not read by {', '.join(missing)})" if missing
-                         else f"{row['key']} (sha256 differs)")
-        msg = (f"the runs were computed on different data: {'; '.join(parts[:8])}"
-               f"{'; ...' if len(parts) > 8 else ''}. Differences in results may come from the "
-               "data, not the strategy")
+    if msg is not None:
         if not allow_different_data:
             raise DifferentDataError(
                 f"Refusing to compare: {msg}. Pass --allow-different-data to compare anyway."
@@ -270,4 +295,4 @@ def compare_runs(paths: Sequence[str | Path], allow_different_data: bool = False
         warnings.append("the runs cover different date ranges; overall metrics are not "
                         "directly comparable (per-regime rows are closer).")
     return Comparison(runs, names, _diff_frame(params, names), data_frame,
-                      _diff_frame(versions, names), warnings)
+                      _diff_frame(versions, names), warnings, [info] if info else [])

@@ -81,6 +81,7 @@ def comparison_html(c: Comparison) -> str:
     n_dat = int(c.data["differs"].sum())
     body = [
         notice([w[0].upper() + w[1:] for w in c.warnings], "Warning"),
+        notice([i[0].upper() + i[1:] for i in c.info], "Information"),
         section("overall", "Overall (strategy)", _overall_html(c),
                 f"Intervals: {c.runs[0].bootstrap.describe()}."),
         section("equity", "Equity", figure_html(c.plot(), "fig-equity"),
@@ -150,6 +151,7 @@ def comparison_markdown(c: Comparison) -> str:
     ddiff = c.data[c.data["differs"]]
     lines.append(f"## Data: {len(ddiff)} of {len(c.data)} series differ or are not in every run")
     lines.append("")
+    lines += [f"Information: {i}" for i in c.info] + ([""] if c.info else [])
     if len(ddiff):
         short = [[k, *(str(v)[:12] for v in vals)] for k, *vals in
                  ddiff[["key", *c.names]].itertuples(index=False, name=None)]

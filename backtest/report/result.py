@@ -200,8 +200,15 @@ class RunResult:
 
     @cached_property
     def regime_table(self) -> pd.DataFrame:
-        """Per-regime statistics with intervals (see :func:`~backtest.report.regime_stats`)."""
-        return regime_stats(self.returns, self.regimes, self.cash_rate, self.benchmarks,
+        """Per-regime statistics with intervals (see :func:`~backtest.report.regime_stats`).
+
+        Joint over the strategy and the benchmarks that cover all its sessions; a
+        benchmark with missing sessions (its prices end early) is left out here and
+        keeps its own figures in ``metrics.json``, so the strategy's range is never cut.
+        """
+        full = self.returns.loc[self.returns["strategy"].notna()]
+        cols = ["strategy", *(b for b in self.benchmarks if full[b].notna().all())]
+        return regime_stats(self.returns[cols], self.regimes, self.cash_rate, cols[1:],
                             self.bootstrap)
 
     @cached_property

@@ -88,7 +88,7 @@ def _overall(r: RunResult) -> str:
 def regime_table_html(r: RunResult) -> str:
     """Per-regime table: one block of rows per regime, intervals beside estimates."""
     t = r.regime_table
-    benches = r.benchmarks
+    benches = [b for b in r.benchmarks if b in set(t["series"])]  # those covering the run
     heads = ["regime", "series", "days", "episodes", "Ann. return", "Volatility", "Sharpe",
              "Max drawdown", "Hit rate", *(f"Excess vs {b}" for b in benches), "warning"]
     rows: list[list[Cell]] = []

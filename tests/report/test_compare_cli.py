@@ -58,12 +58,43 @@ def test_refuses_runs_on_different_data(tmp_path: Path, capsys: pytest.CaptureFi
     assert "Warning" in html and html.count('<tr class="diff">') == 1
 
 
-def test_a_series_read_by_one_run_only_counts_as_different_data(tmp_path: Path) -> None:
+def test_a_series_read_by_one_run_only_is_information_not_different_data(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a = make_run_dir(tmp_path, "a")
     b = make_run_dir(tmp_path, "b", data={**SHA, "GLD": "d" * 64})
-    with pytest.raises(DifferentDataError, match=r"GLD \(not read by a\)"):
+    c = compare_runs([a, b])  # no flag needed: every common series has the same checksum
+    assert not c.different_data and c.warnings == []
+    assert c.info == ["series read by some runs only (the strategies read different assets or "
+                      "series; their common series have the same checksums): GLD (not read by "
+                      "a)."]
+    assert "Information: series read by some runs only" in c.to_markdown()
+    assert "<strong>Information</strong>" in comparison_html(c)
+    code, out, err = run(["compare", str(a), str(b)], capsys)
+    assert code == 0 and err == "" and "GLD (not read by a)" in out
+
+
+def test_a_checksum_difference_is_refused_even_beside_a_partial_series(tmp_path: Path) -> None:
+    a = make_run_dir(tmp_path, "a")
+    b = make_run_dir(tmp_path, "b", data={**SHA, "GLD": "d" * 64, "SPY": "f" * 64})
+    with pytest.raises(DifferentDataError, match=r"SPY \(sha256 differs\)") as err:
         compare_runs([a, b])
-    assert compare_runs([a, b], allow_different_data=True).different_data
+    assert "GLD" not in str(err.value)
+    c = compare_runs([a, b], allow_different_data=True)
+    assert c.different_data and len(c.warnings) == 1 and "GLD (not read by a)" in c.info[0]
+
+
+def test_two_strategies_on_the_snapshot_compare_without_flags(
+        snapshot_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    common = ["--start", "2019-01-02", "--end", "2019-12-31", "--out", str(tmp_path),
+              "--data-dir", str(snapshot_dir), "--benchmark", "none"]
+    for strategy in ("dollar", "sixty_forty"):
+        code, _, err = run(["run", strategy, "--run-id", strategy, *common], capsys)
+        assert code == 0, err
+    code, out, err = run(["compare", str(tmp_path / "dollar"), str(tmp_path / "sixty_forty")],
+                         capsys)
+    assert code == 0, err
+    assert "Information: series read by some runs only" in out
+    assert "IEF (not read by dollar)" in out and "UUP (not read by sixty_forty)" in out
 
 
 def test_report_command_rerenders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

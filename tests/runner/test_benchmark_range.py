@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -100,3 +102,23 @@ def test_none_means_no_benchmark(short_ief: str) -> None:
     out = run(RunConfig("buy_and_hold", start="2020-01-02", benchmarks=("none",)), short_ief)
     assert out.metrics["benchmarks"] == {} and out.benchmarks == {}
     assert RunConfig("buy_and_hold", benchmarks=("none",)).to_dict()["benchmarks"] == []
+
+
+def test_the_saved_run_and_its_report_keep_the_strategys_range(short_ief: str,
+                                                              tmp_path: Path) -> None:
+    from backtest.report import load_run, save_run
+
+    out = run(RunConfig("buy_and_hold", start="2020-01-02", engine=FREE,
+                        benchmarks=("sixty_forty",)), short_ief)
+    folder = save_run(out, tmp_path, "r")
+    saved = load_run(folder)
+    returns = saved.returns
+    assert returns["sixty_forty"].loc["2021-04-01":].isna().all()
+    table = saved.regime_table
+    whole = table[table["regime"] == "all"]
+    # the joint per-regime table keeps every strategy session; the short benchmark
+    # keeps its own figures in metrics.json and the overall table
+    assert whole["series"].tolist() == ["strategy"]
+    assert int(whole["days"].iloc[0]) == len(out.result.returns)
+    html = (folder / "report.html").read_text()
+    assert "benchmark sixty_forty: IEF ends 2021-03-31" in html
