@@ -20,8 +20,8 @@ ClassifierOpt = Annotated[list[str] | None, typer.Option(
     "--classifier", help="Regime classifier: calendar, data, rules, markov or hybrid "
     "(repeatable; default calendar, data, rules; "
     "markov takes ~7 s).")]
-NowFormatOpt = Annotated[Literal["table", "json", "markdown"], typer.Option(
-    "--format", help="Output format.")]
+NowFormatOpt = Annotated[Literal["table", "json", "markdown", "html"], typer.Option(
+    "--format", help="Output format (html: the desk report page, offline, on stdout).")]
 AsOfOpt = Annotated[str | None, typer.Option(
     "--as-of", help="Describe an earlier session (YYYY-MM-DD) with what was known at its close.")]
 NowOutOpt = Annotated[str | None, typer.Option(
@@ -44,7 +44,7 @@ class NowOptions:
 
 def _now(strategy: str | None, opts: NowOptions, data: DataOptions) -> None:
     from backtest.present import changes_since, now
-    from backtest.report.now_report import load_now_json, write_now
+    from backtest.report.now_report import load_now_json, render_now_html, write_now
 
     names = [*([strategy] if strategy else []), *(opts.strategies or [])] or None
     previous = load_now_json(opts.since) if opts.since is not None else None
@@ -52,8 +52,11 @@ def _now(strategy: str | None, opts: NowOptions, data: DataOptions) -> None:
         check_run_target(opts.out, None)
     result = now(data.store(), names, opts.classifiers, opts.as_of)
     changes = changes_since(result.to_dict(), previous) if previous is not None else None
-    side = opts.format == "json"  # keep stdout valid JSON
-    typer.echo(result.to_text(opts.format), nl=False)
+    side = opts.format in ("json", "html")  # keep stdout a valid document
+    if opts.format == "html":
+        typer.echo(render_now_html(result, changes), nl=False)
+    else:
+        typer.echo(result.to_text(opts.format), nl=False)
     if changes:
         typer.echo("\n" + "\n".join(changes), err=side)
     if opts.out is not None:

@@ -73,6 +73,11 @@ def test_cli_prints_json_writes_the_report_and_compares(synthetic_dir: Path,
     assert main([*args, "hold_spy", "--format", "markdown"]) == 0
     md = capsys.readouterr().out
     assert md.startswith("# qtbt now") and "hold_tlt" not in md
+    # --format html prints the desk page itself, the same page --out writes
+    assert main([*args, "--as-of", "2024-05-31", "--format", "html"]) == 0
+    page = capsys.readouterr().out
+    assert page.lstrip().lower().startswith("<!doctype html")
+    assert page == (out / "now_2024-05-31" / NOW_HTML).read_text(encoding="utf-8")
 
 
 def test_cli_errors_are_one_line(synthetic_dir: Path, tmp_path: Path,
