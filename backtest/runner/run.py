@@ -113,8 +113,9 @@ def format_summary(out: RunOutput) -> str:
     for n, b in zip(names, blocks, strict=True):
         for label, m in b["by_regime"].items():
             reg.setdefault(label, {})[n] = m["sharpe"]
-            reg[label]["days"] = m["days"]
-            reg[label]["episodes"] = m["episodes"]
+    # days and episodes are the strategy's: a benchmark may cover fewer sessions
+    for label, m in out.metrics["by_regime"].items():
+        reg[label].update(days=m["days"], episodes=m["episodes"])
     table = pd.DataFrame(reg).T[[*names, "days", "episodes"]]
     table = table.astype({n: float for n in names} | {"days": int, "episodes": int})
     lines.append(table.to_string(float_format=lambda v: f"{v:,.3f}"))

@@ -55,6 +55,12 @@ def test_a_benchmark_ending_early_keeps_the_strategys_range(short_ief: str) -> N
                     "to 2021-03-31 and its returns are missing (NaN) on the backtest's other "
                     "sessions (2020-01-02 to 2021-06-30)."]
     assert "benchmark sixty_forty covers 2020-01-02 to 2021-03-31 only" in out.to_text()
+    # the printed days per regime are the strategy's, not the shorter benchmark's
+    table = out.to_text().split("Sharpe by regime (days, episodes):")[1].splitlines()[2:]
+    days = {row.split()[0]: int(row.split()[-2]) for row in table if row.strip()
+            and not row.startswith("note")
+            and row.split()[0] in out.metrics["by_regime"]}
+    assert days == {k: v["days"] for k, v in out.metrics["by_regime"].items()}
 
 
 def test_a_strategy_asset_ending_early_ends_the_run_with_a_note(short_ief: str) -> None:
