@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from backtest.exceptions import ClassifierDisagreementWarning, ParameterError
+from backtest.metrics.regime import episodes
 from backtest.regimes.labels import LABELS
 
 __all__ = ["Disagreement", "compare_labels", "episode_counts", "warn_if_episode_counts_differ"]
@@ -15,8 +16,8 @@ __all__ = ["Disagreement", "compare_labels", "episode_counts", "warn_if_episode_
 
 def episode_counts(labels: pd.Series) -> dict[str, int]:
     """Number of episodes (contiguous runs) of each label, every label listed."""
-    starts = labels[labels.ne(labels.shift())]
-    return {lab: int((starts == lab).sum()) for lab in LABELS}
+    runs = episodes(labels)["label"].value_counts()
+    return {lab: int(runs.get(lab, 0)) for lab in LABELS}
 
 
 @dataclass(frozen=True)

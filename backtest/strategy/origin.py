@@ -8,12 +8,12 @@ strategy's code changes the run's manifest and its config hash.
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import sys
 from pathlib import Path
 from typing import Any
 
+from backtest.provenance import bytes_sha256
 from backtest.strategy.spec import StrategySpec
 
 __all__ = ["describe_origin", "source_file", "strategy_origin"]
@@ -46,7 +46,7 @@ def strategy_origin(spec: StrategySpec) -> dict[str, str | None]:
     path = source_file(spec)
     digest = None
     if path is not None and path.is_file():
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = bytes_sha256(path.read_bytes())
     return {"module": _module_name(spec) or None, "file": str(path) if path else None,
             "sha256": digest}
 

@@ -24,6 +24,7 @@ from types import ModuleType
 
 from backtest.data.catalog import suggest
 from backtest.exceptions import ParameterError, QtbtError, StrategyError
+from backtest.provenance import bytes_sha256
 from backtest.strategy.registry import load_registry, module_specs, unknown_strategy
 from backtest.strategy.spec import StrategySpec
 
@@ -72,7 +73,7 @@ def load_file(path: str | Path) -> ModuleType:
         raise _missing_file(p)
     p = p.resolve()
     code = p.read_bytes()
-    digest = hashlib.sha256(code).hexdigest()
+    digest = bytes_sha256(code)
     cached = _FILES.get(p)
     if cached is not None and cached[0] == digest:
         return cached[1]
