@@ -19,13 +19,19 @@ __all__ = [
     "BENCHMARK",
     "CLAIMS",
     "CURVE",
+    "DIVERGENCE",
     "DOLLAR",
     "DURATION",
+    "EARLY_QT_DOLLAR",
     "FUNDING",
+    "HORIZON",
     "NETLIQ",
     "PLAYBOOK",
+    "QUALITY",
     "SCORED",
+    "SELL_RALLIES",
     "VALUE",
+    "YIELD_PEAK",
     "Claim",
     "claim_ids",
     "get_claim",
@@ -83,10 +89,29 @@ PLAYBOOK = Claim("playbook_beats_60_40",
 BENCHMARK = Claim("benchmark", "None: a benchmark, with no regime information",
                   "Nothing of its own; strategies are compared with it")
 
+#: horizon rules of the playbook (issue #16's strategies; scored as market-data claims)
+YIELD_PEAK = Claim("duration_after_yield_peak_qt",
+                   "Under QT, add duration once the 10-year yield stops making new highs",
+                   "TLT return in QT sessions after the 10-year yield has made no new 26-week "
+                   "high for 8 weeks, against QT sessions right after a new high")
+EARLY_QT_DOLLAR = Claim("dollar_early_qt", "The dollar rises early in QT, not later",
+                        "UUP and broad dollar (DTWEXBGS) return in the first 6 months of each QT "
+                        "episode against the rest of QT and the end of QT")
+DIVERGENCE = Claim("spx_liquidity_divergence_qt",
+                   "Under QT, an S&P 500 rally against falling net liquidity can be ridden",
+                   "SPY return in QT sessions after SPY rose 10% from its 26-week low on rising "
+                   "volume while net liquidity fell over 13 weeks, against other QT sessions")
+SELL_RALLIES = Claim("sell_rallies_qt", "Under QT, rallies fade: trim equities after a rally",
+                     "SPY return over the 21 sessions after a 5% rally within 21 sessions in QT, "
+                     "against all QT sessions")
+QUALITY = Claim("quality_low_vol_qt", "Under QT, hold more cash and tilt to quality and low "
+                "leverage", "QUAL and USMV minus SPY daily return, annualised, in QT")
+HORIZON: tuple[Claim, ...] = (YIELD_PEAK, EARLY_QT_DOLLAR, DIVERGENCE, SELL_RALLIES, QUALITY)
+
 #: the claims the scorecard tests on market data, in its order
 SCORED: tuple[Claim, ...] = (VALUE, DOLLAR, DURATION, CURVE, AFTER_QT, NETLIQ, FUNDING)
 #: every claim a strategy may name
-CLAIMS: tuple[Claim, ...] = (*SCORED, PLAYBOOK, BENCHMARK)
+CLAIMS: tuple[Claim, ...] = (*SCORED, *HORIZON, PLAYBOOK, BENCHMARK)
 
 _BY_ID = {c.id: c for c in CLAIMS}
 
