@@ -9,6 +9,7 @@ import pandas as pd
 
 from backtest.data.catalog import suggest
 from backtest.exceptions import ParameterError
+from backtest.regimes.phases import regime_phases
 
 __all__ = ["DeclaredFrame", "StrategyContext", "UndeclaredColumnError", "declared"]
 
@@ -52,6 +53,29 @@ class StrategyContext:
     def index(self) -> pd.DatetimeIndex:
         """The sessions of the backtest."""
         return pd.DatetimeIndex(self.prices.index)
+
+    @property
+    def time_in_regime(self) -> pd.DataFrame:
+        """Causal time in regime per session: ``label``, ``phase``, ``since``, ``weeks``.
+
+        The run's :attr:`phases` when it built them (phases from the
+        classifier, with ``slowdown`` / ``stopped`` for ``end_of_qt``);
+        otherwise derived from :attr:`regimes` alone (``early`` / ``late``,
+        counting from the first row). Every value at t uses labels up to t.
+        """
+        if self.phases is not None:
+            return self.phases
+        return regime_phases(self.regimes)
+
+    @property
+    def weeks_in_regime(self) -> pd.Series:
+        """Weeks since the current regime began (calendar days / 7, 0 on its first session)."""
+        return self.time_in_regime["weeks"].astype(float).rename("weeks")
+
+    @property
+    def regime_phase(self) -> pd.Series:
+        """Phase of the current regime (``early``, ``late``, ``slowdown``, ``stopped``)."""
+        return self.time_in_regime["phase"].rename("phase")
 
     def truncated(self, end: pd.Timestamp) -> StrategyContext:
         """The same context with everything after ``end`` removed (for honesty tests)."""

@@ -9,7 +9,8 @@ from backtest.exceptions import ParameterError
 from backtest.strategy import Param, get_strategy, load_registry, validate_params
 
 EXPECTED = {"value_tilt", "duration", "curve", "dollar", "net_liquidity", "funding_stress",
-            "playbook", "buy_and_hold", "sixty_forty"}
+            "playbook", "buy_and_hold", "sixty_forty", "yield_peak", "early_qt_dollar",
+            "divergence", "sell_rallies", "cash_quality"}
 
 
 def test_registry_lists_every_playbook_strategy() -> None:

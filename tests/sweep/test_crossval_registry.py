@@ -24,6 +24,11 @@ SETTINGS: dict[str, tuple[dict[str, Any], str]] = {
     "playbook": ({"costs_bps": 3.0}, "DGS3MO"),
     "buy_and_hold": ({"costs_bps": 2.0}, "DGS3MO"),
     "sixty_forty": ({"costs_bps": 2.0, "execution": "open", "slippage_bps": 1.0}, "DGS3MO"),
+    "yield_peak": ({"costs_bps": 3.0}, "DGS3MO"),
+    "early_qt_dollar": ({"costs_bps": 2.0}, "BIL"),
+    "divergence": ({"costs_bps": 5.0, "slippage_bps": 1.0}, "DGS3MO"),
+    "sell_rallies": ({"costs_bps": 4.0, "execution": "open"}, "none"),
+    "cash_quality": ({"costs_bps": 3.0}, "DGS3MO"),
 }
 
 
