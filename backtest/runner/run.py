@@ -14,6 +14,7 @@ from backtest.engine import BacktestResult, EngineConfig, run_backtest
 from backtest.metrics import to_jsonable
 from backtest.metrics.fields import OVERALL_KEYS, REGIME_KEYS, SUMMARY_ROWS
 from backtest.runner.config import RunConfig
+from backtest.runner.factors import run_factors
 from backtest.runner.inputs import (
     WARMUP_DAYS,
     RunInputs,
@@ -201,11 +202,14 @@ def run(cfg: RunConfig, store: DataStore | str | Path | None = None) -> RunOutpu
     SeriesNotAvailableError
         An asset or series the data lacks.
     """
-    inputs = prepare_inputs(check_config(cfg, "run"), as_store(store, "run"))
+    data = as_store(store, "run")
+    inputs = prepare_inputs(check_config(cfg, "run"), data)
     result = _backtest(inputs, inputs.spec, inputs.params, inputs.engine)
     benches, bench_metrics = _benchmarks(inputs)
     labels, rf = inputs.labels, inputs.cash_rate
     metrics = backtest_metrics(result, labels, rf)
     metrics["benchmarks"] = bench_metrics
+    metrics["factors"], factor_data = run_factors(result.returns, labels, data,
+                                                  metrics["by_regime"])
     return RunOutput(inputs.config, dict(inputs.params), inputs.engine, result, benches, labels,
-                     metrics, inputs.provenance, inputs.notes, rf)
+                     metrics, {**inputs.provenance, **factor_data}, inputs.notes, rf)
