@@ -25,6 +25,7 @@ from backtest.report.compare_report import (
     comparison_html,
     comparison_markdown,
 )
+from backtest.report.factor_report import factor_frame
 from backtest.report.result import RunResult
 from backtest.report.stats import ALL, regime_order
 
@@ -154,6 +155,10 @@ class Comparison:
         cols = ["days", "episodes", "ann_return", "ann_return_lo", "ann_return_hi", "ann_vol",
                 "sharpe", "sharpe_lo", "sharpe_hi", "max_drawdown", "hit_rate", "warning"]
         return out.set_index(["regime", "run"])[cols]
+
+    def factors(self) -> pd.DataFrame:
+        """Each run's factor exposures (see :func:`backtest.report.factor_report.factor_frame`)."""
+        return factor_frame({n: r.metrics for n, r in zip(self.names, self.runs, strict=True)})
 
     def summary(self) -> pd.DataFrame:
         """Same as :meth:`overall`."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from backtest.metrics.fields import COMPARE_KEYS, FIELDS
+from backtest.report.factor_report import factor_compare_html, factor_compare_markdown
 from backtest.report.format import (
     DASH,
     Formatter,
@@ -88,6 +89,8 @@ def comparison_html(c: Comparison) -> str:
                 "Growth of 1 of each run's strategy; the first run's buy-and-hold dotted."),
         section("regimes", "By regime (strategy)",
                 figure_html(c.regime_bars(), "fig-regimes") + _regime_html(c)),
+        section("factors", "Factor exposures (strategy; 95% HAC intervals)",
+                factor_compare_html(c.factors())),
         section("parameters", f"Parameters ({n_par} differ, highlighted)",
                 _diff_html(c.parameters, c.names, "parameter")),
         section("data", f"Data checksums ({n_dat} differ or are missing, highlighted)",
@@ -95,7 +98,8 @@ def comparison_html(c: Comparison) -> str:
         section("versions", "Versions", _diff_html(c.versions, c.names, "package")),
     ]
     nav = [("overall", "Overall"), ("equity", "Equity"), ("regimes", "By regime"),
-           ("parameters", "Parameters"), ("data", "Data"), ("versions", "Versions")]
+           ("factors", "Factors"), ("parameters", "Parameters"), ("data", "Data"),
+           ("versions", "Versions")]
     version = c.runs[0].manifest.get("versions", {}).get("qtbt", "?")
     return page(f"qtbt · compare {len(c.runs)} runs", " · ".join(c.names), nav,
                 "\n".join(body), f"Rendered by qtbt {version} from the saved results.")
@@ -140,6 +144,9 @@ def comparison_markdown(c: Comparison) -> str:
             rows.append([reg, *cells])
         lines += [f"## {label} by regime", "", markdown_table(["regime", *c.names], rows, right),
                   ""]
+    factors = factor_compare_markdown(c.factors())
+    if factors:
+        lines += ["## Factor exposures (strategy; 95% HAC intervals)", "", factors, ""]
     diff = c.parameters[c.parameters["differs"]]
     lines.append(f"## Parameters that differ ({len(diff)} of {len(c.parameters)})")
     lines.append("")

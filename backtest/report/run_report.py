@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from backtest.metrics.fields import label
+from backtest.report.factor_report import factor_section_html
 from backtest.report.format import fmt_int, fmt_interval, fmt_num, fmt_pct
 from backtest.report.html import (
     Cell,
@@ -179,6 +180,7 @@ def render_run_report(result: RunResult) -> str:
                 "is the annualised mean daily return difference, bootstrapped jointly with "
                 "the benchmark. Rows in yellow rest on fewer than three episodes or half a "
                 "year of sessions: read them as anecdotes."),
+        section("factors", "Factor exposures", factor_section_html(r.metrics)),
         section("episodes", "Episodes", episode_table_html(r),
                 "One row per contiguous regime episode; returns compound over the episode."),
         section("weights", "Weights over time", figure_html(r.plot("targets"), "fig-weights"),
@@ -186,7 +188,8 @@ def render_run_report(result: RunResult) -> str:
         section("manifest", "Manifest: parameters, data checksums, versions", _provenance(r)),
     ]
     nav = [("overall", "Overall"), ("performance", "Equity"), ("regimes", "By regime"),
-           ("episodes", "Episodes"), ("weights", "Weights"), ("manifest", "Manifest")]
+           ("factors", "Factors"), ("episodes", "Episodes"), ("weights", "Weights"),
+           ("manifest", "Manifest")]
     footer = (f"Rendered by qtbt {_version(r)} from the saved results of run {r.run_id} "
               f"(re-render with `qtbt report RUN_DIR`). Intervals: {r.bootstrap.describe()}.")
     return page(f"qtbt · {r.strategy}", _subtitle(r), nav, "\n".join(body), footer)
