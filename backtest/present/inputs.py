@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from backtest.data.calendar import nyse_sessions, parse_date, sessions_between
-from backtest.data.catalog import get_spec
+from backtest.data.catalog import parse_series_ref
 from backtest.data.panel import observations_with_release
 from backtest.data.store import DataStore
 from backtest.exceptions import EmptyRangeError, ParameterError
@@ -182,7 +182,7 @@ class InputStatus:
 
 def input_status(obs: Observations, ref: str, role: str, as_of: pd.Timestamp) -> InputStatus:
     """Last observation of ``ref`` known at ``as_of`` and whether it is stale."""
-    spec = get_spec(ref)
+    spec, _ = parse_series_ref(ref)  # a field reference (SPY.Volume) too
     known = obs.known_by(ref, as_of)
     if len(known) == 0:
         return InputStatus(spec.id, spec.title, spec.frequency, spec.units, role, None, None,

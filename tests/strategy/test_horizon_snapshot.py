@@ -101,3 +101,15 @@ def test_horizon_strategy_states_its_horizon_claim(name: str) -> None:
     from backtest.claims import HORIZON
 
     assert get_strategy(name).claim in {c.id for c in HORIZON}
+
+
+def test_now_shows_the_horizon_rules_and_a_field_input(snapshot_store: DataStore) -> None:
+    from backtest.present.api import now
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = now(snapshot_store, strategies=["divergence", "early_qt_dollar"],
+                  classifiers=["calendar"])
+    assert set(res.targets) == {"divergence", "early_qt_dollar"}
+    vol = res.inputs["SPY.Volume"]  # a field of a price series is an input like any other
+    assert vol.role == "strategy divergence" and vol.value > 0
