@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backtest.exceptions import ParameterError
 from backtest.regimes.phases import regime_phases
@@ -178,3 +180,21 @@ def test_cash_quality_books(given: dict[str, float], book: dict[str, float]) -> 
         assert w[t].iloc[1] == pytest.approx(v)
     for row in (0, 2, 3):
         assert w.iloc[row].to_dict() == {"SPY": 1.0, "QUAL": 0.0, "USMV": 0.0, "SHY": 0.0}
+
+
+# ----- causality of the building blocks -------------------------------------------------------
+
+_flag = st.sampled_from([0.0, 1.0, NAN])
+
+
+@settings(max_examples=60, deadline=None)
+@given(enter=st.lists(_flag, min_size=2, max_size=40), stay=st.lists(_flag, min_size=40,
+                                                                      max_size=40),
+       cut=st.integers(min_value=1, max_value=39))
+def test_latch_and_sessions_since_never_look_ahead(enter: list[float], stay: list[float],
+                                                   cut: int) -> None:
+    e = pd.Series((enter * 40)[:40])
+    s = pd.Series(stay)
+    full_latch, full_since = latch(e, s), sessions_since(e)
+    pd.testing.assert_series_equal(latch(e.iloc[:cut], s.iloc[:cut]), full_latch.iloc[:cut])
+    pd.testing.assert_series_equal(sessions_since(e.iloc[:cut]), full_since.iloc[:cut])
