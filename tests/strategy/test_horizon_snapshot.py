@@ -113,3 +113,32 @@ def test_now_shows_the_horizon_rules_and_a_field_input(snapshot_store: DataStore
     assert set(res.targets) == {"divergence", "early_qt_dollar"}
     vol = res.inputs["SPY.Volume"]  # a field of a price series is an input like any other
     assert vol.role == "strategy divergence" and vol.value > 0
+
+
+GRIDS: dict[str, dict[str, tuple[Any, ...]]] = {
+    "yield_peak": {"high_weeks": (13, 26), "quiet_weeks": (4, 8)},
+    "early_qt_dollar": {"months": (3, 6, 12)},
+    "divergence": {"rise_pct": (5.0, 10.0), "liquidity_weeks": (4, 13)},
+    "sell_rallies": {"rally_pct": (3.0, 5.0), "trim_weight": (0.25, 0.5)},
+    "cash_quality": {"qt_cash": (0.0, 0.3), "usmv_share": (0.0, 1.0)},
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(GRIDS))
+def test_horizon_strategy_sweeps_and_walks_forward(name: str,
+                                                   snapshot_store: DataStore) -> None:
+    from backtest.sweep import SweepConfig
+    from backtest.sweep.config import WalkForwardConfig
+    from backtest.sweep.walkforward import run_walkforward
+
+    cfg = RunConfig(name, start="2013-07-18", end="2025-06-30", benchmarks=())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sweep, wf = run_walkforward(cfg, GRIDS[name], snapshot_store,
+                                    settings=SweepConfig(n_splits=4, walkforward=WalkForwardConfig(
+                                        regimes=("QT",))))
+    n = int(np.prod([len(v) for v in GRIDS[name].values()]))
+    assert len(sweep.table) == n and "sharpe_QT" in sweep.table
+    assert {"rolling", "expanding", "leave-one-out QT"} <= set(wf.schemes["scheme"])
+    assert len(wf.episodes) == 2  # QT1 and QT2, each chosen on the other
