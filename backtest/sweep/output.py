@@ -3,8 +3,9 @@
 ``DIR/<run_id>/`` holds:
 
 * sweep: ``sweep.parquet`` (one row per configuration), ``summary.json``
-  (best configurations with their deflated Sharpe ratio, PBO), and
-  ``manifest.json``;
+  (best configurations with their deflated Sharpe ratio, PBO, and the tests
+  against the benchmarks: DSR over the benchmark and the grid median,
+  effective trials, SPA p-values, StepM sets), and ``manifest.json``;
 * walk-forward: additionally ``walkforward.parquet`` (rolling and expanding
   windows), ``leave_one_out.parquet`` (episodes) and the side-by-side
   summary in ``summary.json``.
@@ -17,6 +18,7 @@ timing, like ``qtbt run``'s (same helpers).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -31,16 +33,38 @@ from backtest.metrics import to_jsonable
 from backtest.metrics.fields import sweep_regime_column
 from backtest.provenance import git_revision, package_versions
 from backtest.runner.rundir import publish_run_dir, reserve_run_dir
+from backtest.sweep.grid import format_params
 from backtest.sweep.sweep import SweepResult
 from backtest.sweep.walkforward import WalkForwardResult
 
-__all__ = ["default_sweep_id", "sweep_summary", "write_sweep"]
+__all__ = ["against_summary", "default_sweep_id", "sweep_summary", "write_sweep"]
 
 
 
 def default_sweep_id(result: SweepResult, kind: str, now: dt.datetime) -> str:
     """``<strategy>-<kind>_<UTC yyyymmdd-HHMMSS>_<config hash 8>``."""
     return f"{result.strategy}-{kind}_{now:%Y%m%d-%H%M%S}_{result.digest()[:8]}"
+
+
+def against_summary(result: SweepResult) -> dict[str, Any] | None:
+    """JSON-ready benchmark tests: DSRs, effective trials, SPA p-values, StepM sets."""
+    tests = result.against
+    if tests is None:
+        return None
+    dsr0 = result.deflated_sharpe()[tests.best]
+    return {
+        "benchmark": tests.benchmark,
+        "best": format_params(result.params[tests.best], result.varying),
+        "dsr_vs_zero": dsr0,
+        "n_trials": tests.n_trials, "effective_trials": tests.n_effective,
+        "mean_correlation": tests.mean_correlation,
+        "benchmark_sharpe": tests.benchmark_sharpe,
+        "dsr": [dataclasses.asdict(d) for d in tests.dsr],
+        "spa": [{**{k: v for k, v in dataclasses.asdict(x).items() if k != "superior"},
+                 "stepm": [format_params(result.params[i], result.varying)
+                           for i in x.superior]} for x in tests.spa],
+        "notes": list(tests.notes),
+    }
 
 
 def sweep_summary(result: SweepResult, top: int = 5) -> dict[str, Any]:
@@ -61,6 +85,7 @@ def sweep_summary(result: SweepResult, top: int = 5) -> dict[str, Any]:
         "pbo": {"pbo": pbo.pbo, "splits": pbo.n_splits, "combinations": pbo.n_combinations,
                 "prob_oos_loss": pbo.prob_oos_loss,
                 "degradation_daily_sharpe": pbo.degradation},
+        "against": against_summary(result),
     })
 
 
