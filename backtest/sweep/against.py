@@ -81,9 +81,19 @@ class BenchmarkTests:
 
 
 def benchmark_names(cfg: RunConfig, chosen: str | None) -> tuple[str, ...]:
-    """The benchmarks tested: ``chosen`` first (when given), then the run's others."""
-    names = [chosen] if chosen else []
-    return tuple(dict.fromkeys([*names, *cfg.benchmarks]))
+    """The benchmarks tested: ``chosen`` first (when given), then the run's others.
+
+    Each is resolved now, so a misspelt ``--benchmark`` stops before the sweep runs.
+
+    Raises
+    ------
+    ParameterError
+        A name that is no strategy (with the closest names).
+    """
+    names = tuple(dict.fromkeys([*([chosen] if chosen else []), *cfg.benchmarks]))
+    for name in names:
+        resolve_strategy(name)
+    return names
 
 
 def benchmark_returns(cfg: RunConfig, store: DataStore, sessions: pd.DatetimeIndex,

@@ -8,7 +8,9 @@
   effective trials, SPA p-values, StepM sets), and ``manifest.json``;
 * walk-forward: additionally ``walkforward.parquet`` (rolling and expanding
   windows), ``leave_one_out.parquet`` (episodes) and the side-by-side
-  summary in ``summary.json``.
+  summary in ``summary.json``;
+* ``sweep.html`` (and ``walkforward.html``): offline pages of the same
+  results (:mod:`backtest.report.sweep_report`).
 
 ``sweep.parquet`` and ``summary.json`` carry no timestamps: the same
 configuration and data give the same values. The manifest records the
@@ -134,6 +136,19 @@ def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _pages(result: SweepResult, walkforward: WalkForwardResult | None,
+           folder: Path) -> dict[str, bytes]:
+    """``sweep.html`` (and ``walkforward.html``) written into ``folder``; name -> bytes."""
+    from backtest.report.sweep_report import sweep_html, walkforward_html
+
+    pages = {"sweep.html": sweep_html(result).encode()}
+    if walkforward is not None:
+        pages["walkforward.html"] = walkforward_html(result, walkforward).encode()
+    for name, data in pages.items():
+        (folder / name).write_bytes(data)
+    return pages
+
+
 def write_sweep(result: SweepResult, root: str | Path = "results", run_id: str | None = None,
                 command: list[str] | None = None, started_at: dt.datetime | None = None,
                 top: int = 5, walkforward: WalkForwardResult | None = None) -> Path:
@@ -162,6 +177,7 @@ def write_sweep(result: SweepResult, root: str | Path = "results", run_id: str |
             summary["walkforward"] = to_jsonable(walkforward.schemes.to_dict(orient="records"))
         files["summary.json"] = _json_bytes(summary)
         (tmp / "summary.json").write_bytes(files["summary.json"])
+        files.update(_pages(result, walkforward, tmp))
         manifest = _manifest(result, rid, command, started, files)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
         publish_run_dir(tmp, final)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from backtest.sweep.sweep import SweepResult
     from backtest.sweep.walkforward import WalkForwardResult
 
-__all__ = ["format_against", "format_sweep", "format_walkforward"]
+__all__ = ["format_against", "format_sweep", "format_walkforward", "verdict"]
 
 _WINDOWS = ["scheme", "window", "train_start", "train_end", "test_start", "test_end", "chosen",
             "is_sharpe", "oos_sharpe", "oos_percentile"]
@@ -38,22 +38,22 @@ def _pbo_line(result: SweepResult) -> str:
     pbo = result.pbo
     if len(result.params) < 2:
         return "PBO: needs at least two configurations."
-    verdict = " — more likely overfit than not." if pbo.pbo > 0.5 else "."
+    tail = " — more likely overfit than not." if pbo.pbo > 0.5 else "."
     return (f"Probability of backtest overfitting (CSCV, {pbo.n_splits} blocks, "
             f"{pbo.n_combinations:,} splits): {pbo.pbo:.3f}: the in-sample best ranked at or "
             f"below the out-of-sample median of the {len(result.params):,} configurations in "
             f"{pbo.pbo:.0%} of splits (Sharpe ratios within 1e-9 relative are ties) and lost "
-            f"money out of sample in {pbo.prob_oos_loss:.0%}{verdict} It ranks the "
+            f"money out of sample in {pbo.prob_oos_loss:.0%}{tail} It ranks the "
             f"configurations against each other, not against a benchmark.")
 
 
 def _dsr_line(d: DSRAgainst, n_configs: int) -> str:
     what = ("whether the chosen parameters add anything over a typical configuration"
             if d.reference == MEDIAN else f"whether its edge over {d.reference} is real")
-    verdict = "passes" if d.dsr >= 0.95 else "does not pass"
+    passes = "passes" if d.dsr >= 0.95 else "does not pass"
     return (f"  DSR of the best over {d.reference}: {_fmt(d.dsr)} with {n_configs:,} trials, "
             f"{_fmt(d.dsr_effective)} with {d.n_effective:.1f} effective ({what} after the "
-            f"selection; it {verdict} 0.95 with all trials). Sharpe of the difference "
+            f"selection; it {passes} 0.95 with all trials). Sharpe of the difference "
             f"{_fmt(d.sharpe)}.")
 
 
@@ -65,7 +65,8 @@ def _spa_line(s: SPAResult, n: int) -> str:
             f"{len(s.superior)} of {n:,} beat it at {s.size:.0%} family-wise error.")
 
 
-def _verdict(tests: BenchmarkTests) -> str:
+def verdict(tests: BenchmarkTests) -> str:
+    """One sentence: does any configuration beat the benchmarks after data snooping (SPA, StepM)."""
     if not tests.spa:
         return "Verdict: SPA/StepM not computed (see the notes)."
     names = " or ".join(s.benchmark for s in tests.spa)
@@ -97,7 +98,7 @@ def format_against(result: SweepResult) -> list[str]:
              f"correlation of daily returns {tests.mean_correlation:.3f}).",
              *(_dsr_line(d, tests.n_trials) for d in tests.dsr),
              *(_spa_line(s, n) for s in tests.spa),
-             _verdict(tests)]
+             verdict(tests)]
     return lines + [f"note: {x}" for x in tests.notes]
 
 
