@@ -27,6 +27,7 @@ from backtest.metrics.performance import TRADING_DAYS
 from backtest.runner.config import FrozenMap, RunConfig
 from backtest.runner.inputs import Benchmark, benchmark_range
 from backtest.strategy import resolve_strategy
+from backtest.sweep.config import DEFAULT_SEED
 from backtest.sweep.snooping import (
     MAX_BOOTSTRAP_WORK,
     DSRAgainst,
@@ -142,7 +143,8 @@ def _spa(excess: np.ndarray, bench: np.ndarray, name: str, reps: int,
 
 def against_benchmarks(returns: np.ndarray, rf: np.ndarray, sharpe: np.ndarray,
                        benches: dict[str, pd.Series], primary: str, *, reps: int = 1000,
-                       seed: int = 0, notes: Sequence[str] = ()) -> BenchmarkTests:
+                       seed: int = DEFAULT_SEED,
+                       notes: Sequence[str] = ()) -> BenchmarkTests:
     """DSR over ``primary`` and the grid median, SPA and StepM over every benchmark.
 
     Parameters
@@ -181,6 +183,8 @@ def against_benchmarks(returns: np.ndarray, rf: np.ndarray, sharpe: np.ndarray,
             res, why = _spa(excess[ok], b, name, reps, seed)
             spa += [res] if res is not None else []
             out_notes += [why] if why else []
+    if not reps:
+        out_notes.append("SPA/StepM skipped (--reps 0).")
     dsr.append(dsr_against(excess, np.median(excess, axis=1), best, MEDIAN, n_eff))
     return BenchmarkTests(primary, best, n_trials, n_eff, rho, bench_sr, tuple(dsr),
                           tuple(spa), tuple(out_notes))

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 __all__ = ["format_against", "format_sweep", "format_walkforward", "verdict"]
 
 _WINDOWS = ["scheme", "window", "train_start", "train_end", "test_start", "test_end", "chosen",
-            "is_sharpe", "oos_sharpe", "oos_percentile"]
-_EPISODES = ["test_episode", "train_episodes", "chosen", "is_sharpe", "oos_sharpe",
+            "tied", "is_sharpe", "oos_sharpe", "oos_percentile"]
+_EPISODES = ["test_episode", "train_episodes", "chosen", "tied", "is_sharpe", "oos_sharpe",
              "oos_percentile", "oos_best_sharpe"]
 _SUMMARY = ["scheme", "windows", "is_sharpe_mean", "oos_sharpe_stitched", "degradation",
             "oos_percentile_mean", "full_sample_best_oos_sharpe"]
@@ -74,8 +74,8 @@ def verdict(tests: BenchmarkTests) -> str:
     winners = [s for s in tests.spa if s.pvalue < s.size and s.superior]
     if not winners:
         return (f"Verdict: no configuration beats {names} after data snooping (SPA p = {ps}; "
-                "the StepM sets are empty). The parameters add nothing detectable over "
-                "holding the benchmark.")
+                f"the StepM sets are empty): the parameters add nothing detectable over "
+                f"holding {names}.")
     said = "; ".join(f"{len(s.superior)} configuration(s) beat {s.benchmark} (SPA p = "
                      f"{s.pvalue:.3f}, StepM)" for s in winners)
     rest = [s.benchmark for s in tests.spa if s not in winners]
@@ -142,6 +142,8 @@ def format_walkforward(wf: WalkForwardResult) -> str:
     """The window and episode tables and the side-by-side summary."""
     lines = ["Walk-forward windows (chosen = best in-sample Sharpe):",
              _table(wf.windows, _WINDOWS),
+             "(tied = configurations whose in-sample Sharpe ties the best within 1e-9 relative; "
+             "the first in grid order is chosen; in oos_percentile a tie counts half)",
              "", "Leave one episode out:",
              _table(wf.episodes, _EPISODES),
              "", "In sample vs out of sample (Sharpe, annualised, excess of cash):",

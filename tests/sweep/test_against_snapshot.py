@@ -85,3 +85,14 @@ def test_bad_test_options_are_one_clear_error(args: list[str], message: str, tmp
     err = capsys.readouterr().err
     assert code == 2 and message in err and err.startswith("error: ")
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_reps_zero_skips_the_bootstrap_and_says_so(snapshot_store: DataStore) -> None:
+    cfg = RunConfig("sixty_forty", start="2018-01-02", end="2021-12-31")
+    res = run_sweep(cfg, {"equity_weight": (0.4, 0.6)}, snapshot_store, n_splits=4, reps=0)
+    assert res.against is not None and res.against.spa == ()
+    assert [d.reference for d in res.against.dsr] == ["buy_and_hold", "grid median"]
+    text = res.to_text()
+    assert "Verdict: SPA/StepM not computed (see the notes)." in text
+    assert "note: SPA/StepM skipped (--reps 0)." in text
+    assert res.measures.returns is None  # kept for the tests only, not handed back
