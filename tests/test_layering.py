@@ -48,6 +48,7 @@ UPWARD_SEAMS: set[tuple[str, str]] = {
     ("backtest.engine.result", "backtest.report.charts"),
     ("backtest.sweep.sweep", "backtest.report.sweep_charts"),
     ("backtest.sweep.walkforward", "backtest.report.sweep_charts"),
+    ("backtest.sweep.output", "backtest.report.sweep_report"),
     ("backtest.present.result", "backtest.report.now_charts"),
 }
 #: heavy libraries and the only modules that may import them at module level

@@ -4,7 +4,9 @@
 configuration of the grid (the strategy's default grid when no ``--grid`` is
 given), writes ``DIR/<run_id>/sweep.parquet``, ``summary.json`` and
 ``manifest.json``, and prints the best configurations with their deflated
-Sharpe ratio and the sweep's probability of backtest overfitting.
+Sharpe ratio, the sweep's probability of backtest overfitting, and whether
+any configuration beats the run's benchmarks after data snooping (DSR over
+the benchmark and the grid median, Hansen's SPA, Romano-Wolf StepM).
 
 ``qtbt walkforward STRATEGY [...]`` runs the same sweep, then chooses a
 configuration in sample and scores it out of sample: rolling and expanding
@@ -37,10 +39,13 @@ from backtest.cli.common import (
 from backtest.cli.run import RunOutputOptions
 from backtest.runner.rundir import check_run_target
 from backtest.sweep.config import (
+    DEFAULT_SEED,
     MAX_CHUNK,
     MAX_MONTHS,
+    MAX_REPS,
     MAX_SESSIONS,
     MAX_SPLITS,
+    MIN_REPS,
     SweepConfig,
     WalkForwardConfig,
 )
@@ -50,8 +55,8 @@ from backtest.sweep.output import write_sweep
 from backtest.sweep.sweep import run_sweep
 from backtest.sweep.walkforward import walk_forward_sweep
 
-__all__ = ["MAX_TOP", "ExecOptions", "GridOptions", "ShowOptions", "WalkForwardOptions",
-           "sweep_cmd", "walkforward_cmd"]
+__all__ = ["MAX_TOP", "ExecOptions", "GridOptions", "ShowOptions", "TestOptions",
+           "WalkForwardOptions", "sweep_cmd", "walkforward_cmd"]
 
 MAX_TOP = 1000  # best configurations shown and kept in summary.json
 
@@ -80,6 +85,12 @@ RegimesOpt = Annotated[str | None, typer.Option(
     help="Regimes for leave-one-episode-out, comma-separated (default: all with 2+ episodes).")]
 MinSessionsOpt = Annotated[int, typer.Option(
     help=f"Shortest episode / test window kept, sessions (1 to {MAX_SESSIONS}).")]
+BenchmarkOpt = Annotated[str | None, typer.Option(
+    help="Benchmark the best configuration's DSR is measured against (default: the run's "
+         "first); SPA/StepM test it and the run's other benchmarks.")]
+RepsOpt = Annotated[int, typer.Option(
+    help=f"Bootstrap resamples of SPA/StepM ({MIN_REPS:,} to {MAX_REPS:,}; 0 skips them).")]
+SeedOpt = Annotated[int, typer.Option(help="Seed of the SPA/StepM bootstrap (0 to 2**32-1).")]
 
 
 @dataclass(frozen=True)
@@ -114,6 +125,15 @@ class ShowOptions:
 
 
 @dataclass(frozen=True)
+class TestOptions:
+    """What the best configuration is tested against, and the bootstrap of the tests."""
+
+    benchmark: BenchmarkOpt = None
+    reps: RepsOpt = 1000
+    seed: SeedOpt = DEFAULT_SEED
+
+
+@dataclass(frozen=True)
 class ExecOptions:
     """CSCV blocks, and how the work is cut and where it runs."""
 
@@ -126,24 +146,27 @@ class ExecOptions:
     max_memory: MemoryOpt = None
 
     def config(self, grid: dict[str, tuple[Any, ...]],
-               walkforward: WalkForwardConfig | None) -> SweepConfig:
+               walkforward: WalkForwardConfig | None,
+               tests: TestOptions | None = None) -> SweepConfig:
         """The library's SweepConfig (every value checked)."""
         budget = parse_bytes(self.max_memory) if self.max_memory is not None else None
+        t = tests if tests is not None else TestOptions()
         return SweepConfig(grid=grid, n_splits=self.splits, max_memory=budget,
                            chunk_size=self.chunk_size, executor=self.executor,
                            scheduler=self.scheduler, scheduler_timeout=self.scheduler_timeout,
-                           workers=self.workers, walkforward=walkforward)
+                           workers=self.workers, walkforward=walkforward,
+                           benchmark=t.benchmark, reps=t.reps, seed=t.seed)
 
 
 def _sweep(strategy: str | None, grid: GridOptions, options: ConfigOptions,
-           out: RunOutputOptions, show: ShowOptions, ex: ExecOptions, data: DataOptions,
-           wf: WalkForwardOptions | None = None) -> None:
+           out: RunOutputOptions, show: ShowOptions, tests: TestOptions, ex: ExecOptions,
+           data: DataOptions, wf: WalkForwardOptions | None = None) -> None:
     """Both commands: configs checked, sweep (and walk-forward) run, written, printed."""
     started = dt.datetime.now(dt.UTC)
     check_bounds("--top", show.top, 1, MAX_TOP)
-    cfg = options.run_config(strategy, benchmarks=())
+    cfg = options.run_config(strategy)
     parsed = parse_grid(grid.grid, cfg.strategy_spec())
-    settings = ex.config(parsed, wf.config() if wf is not None else None)
+    settings = ex.config(parsed, wf.config() if wf is not None else None, tests)
     check_run_target(out.out, out.run_id)
     result = run_sweep(cfg, None, data.store(), settings=settings)
     walk = walk_forward_sweep(result, settings.walkforward) if settings.walkforward else None
@@ -158,16 +181,17 @@ def _sweep(strategy: str | None, grid: GridOptions, options: ConfigOptions,
 
 def _walkforward(strategy: str | None, grid: GridOptions, options: ConfigOptions,
                  wf: WalkForwardOptions, out: RunOutputOptions, show: ShowOptions,
-                 ex: ExecOptions, data: DataOptions) -> None:
-    _sweep(strategy, grid, options, out, show, ex, data, wf)
+                 tests: TestOptions, ex: ExecOptions, data: DataOptions) -> None:
+    _sweep(strategy, grid, options, out, show, tests, ex, data, wf)
 
 
 sweep_cmd = group_command(
     _sweep, "sweep_cmd",
     "Evaluate every configuration of a parameter grid; write DIR/<run_id>/sweep.parquet.",
-    GridOptions, ConfigOptions, RunOutputOptions, ShowOptions, ExecOptions, DataOptions)
+    GridOptions, ConfigOptions, RunOutputOptions, ShowOptions, TestOptions, ExecOptions,
+    DataOptions)
 walkforward_cmd = group_command(
     _walkforward, "walkforward_cmd",
     "Choose in sample, test out of sample: rolling, expanding, leave one episode out.",
-    GridOptions, ConfigOptions, WalkForwardOptions, RunOutputOptions, ShowOptions, ExecOptions,
-    DataOptions)
+    GridOptions, ConfigOptions, WalkForwardOptions, RunOutputOptions, ShowOptions, TestOptions,
+    ExecOptions, DataOptions)

@@ -5,7 +5,11 @@
   evaluated in chunks by a numba kernel that reproduces the vectorbt engine
   (:mod:`backtest.sweep.kernel`);
 * :func:`deflated_sharpe_ratio`, :func:`pbo_cscv` — how much of the best
-  result is selection luck (:mod:`backtest.sweep.stats`);
+  result is selection luck (:mod:`backtest.sweep.stats`; Sharpe ratios within
+  :func:`sharpe_tolerance` are ties);
+* :func:`spa_stepm`, :func:`effective_trials`, :func:`dsr_against` — does
+  the best configuration beat a benchmark after data snooping
+  (:mod:`backtest.sweep.snooping`; :class:`BenchmarkTests` on a sweep);
 * :func:`run_walkforward`, :func:`walk_forward_sweep` — rolling, expanding and
   leave-one-episode-out validation (:mod:`backtest.sweep.walkforward`);
 * :class:`LocalExecutor`, :class:`DaskExecutor` — where chunks run.
@@ -13,6 +17,7 @@
 
 from __future__ import annotations
 
+from backtest.sweep.against import BenchmarkTests
 from backtest.sweep.config import SweepConfig, WalkForwardConfig
 from backtest.sweep.executor import (
     DaskExecutor,
@@ -27,14 +32,22 @@ from backtest.sweep.kernel import SimOutput, simulate
 from backtest.sweep.measures import Measures, measure
 from backtest.sweep.output import write_sweep
 from backtest.sweep.plan import KernelSettings, Market, TargetPlan
+from backtest.sweep.snooping import DSRAgainst, SPAResult, dsr_against, effective_trials, spa_stepm
 from backtest.sweep.stats import (
     PBOResult,
     deflated_sharpe_ratio,
     expected_max_sharpe,
     pbo_cscv,
     probabilistic_sharpe_ratio,
+    sharpe_tolerance,
 )
-from backtest.sweep.sweep import SweepResult, estimate_bytes, run_sweep, sweep_targets
+from backtest.sweep.sweep import (
+    SweepResult,
+    estimate_bytes,
+    run_sweep,
+    sweep_pbo,
+    sweep_targets,
+)
 from backtest.sweep.walkforward import (
     WalkForwardResult,
     run_walkforward,
@@ -43,12 +56,15 @@ from backtest.sweep.walkforward import (
 )
 
 __all__ = [
+    "BenchmarkTests",
+    "DSRAgainst",
     "DaskExecutor",
     "KernelSettings",
     "LocalExecutor",
     "Market",
     "Measures",
     "PBOResult",
+    "SPAResult",
     "SchedulerUnreachableError",
     "SimOutput",
     "SweepConfig",
@@ -58,6 +74,8 @@ __all__ = [
     "WalkForwardResult",
     "default_grid",
     "deflated_sharpe_ratio",
+    "dsr_against",
+    "effective_trials",
     "estimate_bytes",
     "expand_grid",
     "expected_max_sharpe",
@@ -70,7 +88,10 @@ __all__ = [
     "probabilistic_sharpe_ratio",
     "run_sweep",
     "run_walkforward",
+    "sharpe_tolerance",
     "simulate",
+    "spa_stepm",
+    "sweep_pbo",
     "sweep_targets",
     "walk_forward",
     "walk_forward_sweep",

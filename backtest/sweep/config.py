@@ -19,13 +19,17 @@ from backtest.exceptions import ParameterError
 from backtest.regimes.labels import LABELS
 from backtest.runner.config import FrozenMap
 
-__all__ = ["EXECUTORS", "MAX_MONTHS", "MAX_SPLITS", "SweepConfig", "WalkForwardConfig"]
+__all__ = ["DEFAULT_SEED", "EXECUTORS", "MAX_MONTHS", "MAX_REPS", "MAX_SPLITS", "MIN_REPS",
+           "SweepConfig", "WalkForwardConfig"]
 
 EXECUTORS = ("local", "dask")
 MAX_SPLITS = 20  # C(20, 10) = 184,756 CSCV splits
 MAX_MONTHS = 600  # fifty years
 MAX_SESSIONS = 2520  # ten years of sessions
 MAX_CHUNK = 10_000_000  # configurations per chunk
+DEFAULT_SEED = 20140101  # the SPA/StepM bootstrap's seed: reruns are identical
+MIN_REPS = 100  # bootstrap resamples of SPA/StepM: fewer give p-values too coarse to read
+MAX_REPS = 100_000
 
 
 def _whole(name: str, value: object, low: int, high: int | None, optional: bool = False) -> None:
@@ -123,6 +127,15 @@ class SweepConfig:
         Workers of the local Dask cluster (default: CPU count).
     walkforward : WalkForwardConfig, optional
         Validate the sweep out of sample with these settings.
+    benchmark : str, optional
+        The benchmark the best configuration's deflated Sharpe ratio is
+        measured against (default: the run's first benchmark); SPA and StepM
+        test every benchmark of the run and this one.
+    reps : int
+        Bootstrap resamples of the SPA and StepM tests (0 skips them; else
+        100 to 100,000).
+    seed : int
+        Seed of their stationary bootstrap (0 to 2**32 - 1): reruns are identical.
     """
 
     grid: Mapping[str, tuple[Any, ...]] = field(default_factory=FrozenMap)
@@ -136,9 +149,19 @@ class SweepConfig:
     scheduler_timeout: float = 10.0
     workers: int | None = None
     walkforward: WalkForwardConfig | None = None
+    benchmark: str | None = None
+    reps: int = 1000
+    seed: int = DEFAULT_SEED
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "grid", _freeze_grid(self.grid))
+        if self.reps != 0:
+            _whole("reps (--reps)", self.reps, MIN_REPS, MAX_REPS)
+        _whole("seed (--seed)", self.seed, 0, 2**32 - 1)
+        if self.benchmark is not None and (not isinstance(self.benchmark, str)
+                                           or not self.benchmark.strip()):
+            raise ParameterError(f"benchmark (--benchmark) must be a strategy name, e.g. "
+                                 f"'sixty_forty'; got {self.benchmark!r}.")
         _whole("n_splits (--splits)", self.n_splits, 2, MAX_SPLITS)
         if self.n_splits % 2:
             raise ParameterError(f"--splits must be an even number >= 2, got {self.n_splits}.")

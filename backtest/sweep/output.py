@@ -3,11 +3,14 @@
 ``DIR/<run_id>/`` holds:
 
 * sweep: ``sweep.parquet`` (one row per configuration), ``summary.json``
-  (best configurations with their deflated Sharpe ratio, PBO), and
-  ``manifest.json``;
+  (best configurations with their deflated Sharpe ratio, PBO, and the tests
+  against the benchmarks: DSR over the benchmark and the grid median,
+  effective trials, SPA p-values, StepM sets), and ``manifest.json``;
 * walk-forward: additionally ``walkforward.parquet`` (rolling and expanding
   windows), ``leave_one_out.parquet`` (episodes) and the side-by-side
-  summary in ``summary.json``.
+  summary in ``summary.json``;
+* ``sweep.html`` (and ``walkforward.html``): offline pages of the same
+  results (:mod:`backtest.report.sweep_report`).
 
 ``sweep.parquet`` and ``summary.json`` carry no timestamps: the same
 configuration and data give the same values. The manifest records the
@@ -17,6 +20,7 @@ timing, like ``qtbt run``'s (same helpers).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -31,16 +35,38 @@ from backtest.metrics import to_jsonable
 from backtest.metrics.fields import sweep_regime_column
 from backtest.provenance import git_revision, package_versions
 from backtest.runner.rundir import publish_run_dir, reserve_run_dir
+from backtest.sweep.grid import format_params
 from backtest.sweep.sweep import SweepResult
 from backtest.sweep.walkforward import WalkForwardResult
 
-__all__ = ["default_sweep_id", "sweep_summary", "write_sweep"]
+__all__ = ["against_summary", "default_sweep_id", "sweep_summary", "write_sweep"]
 
 
 
 def default_sweep_id(result: SweepResult, kind: str, now: dt.datetime) -> str:
     """``<strategy>-<kind>_<UTC yyyymmdd-HHMMSS>_<config hash 8>``."""
     return f"{result.strategy}-{kind}_{now:%Y%m%d-%H%M%S}_{result.digest()[:8]}"
+
+
+def against_summary(result: SweepResult) -> dict[str, Any] | None:
+    """JSON-ready benchmark tests: DSRs, effective trials, SPA p-values, StepM sets."""
+    tests = result.against
+    if tests is None:
+        return None
+    dsr0 = result.deflated_sharpe()[tests.best]
+    return {
+        "benchmark": tests.benchmark,
+        "best": format_params(result.params[tests.best], result.varying),
+        "dsr_vs_zero": dsr0,
+        "n_trials": tests.n_trials, "effective_trials": tests.n_effective,
+        "mean_correlation": tests.mean_correlation,
+        "benchmark_sharpe": tests.benchmark_sharpe,
+        "dsr": [dataclasses.asdict(d) for d in tests.dsr],
+        "spa": [{**{k: v for k, v in dataclasses.asdict(x).items() if k != "superior"},
+                 "stepm": [format_params(result.params[i], result.varying)
+                           for i in x.superior]} for x in tests.spa],
+        "notes": list(tests.notes),
+    }
 
 
 def sweep_summary(result: SweepResult, top: int = 5) -> dict[str, Any]:
@@ -61,6 +87,7 @@ def sweep_summary(result: SweepResult, top: int = 5) -> dict[str, Any]:
         "pbo": {"pbo": pbo.pbo, "splits": pbo.n_splits, "combinations": pbo.n_combinations,
                 "prob_oos_loss": pbo.prob_oos_loss,
                 "degradation_daily_sharpe": pbo.degradation},
+        "against": against_summary(result),
     })
 
 
@@ -109,6 +136,19 @@ def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _pages(result: SweepResult, walkforward: WalkForwardResult | None,
+           folder: Path) -> dict[str, bytes]:
+    """``sweep.html`` (and ``walkforward.html``) written into ``folder``; name -> bytes."""
+    from backtest.report.sweep_report import sweep_html, walkforward_html
+
+    pages = {"sweep.html": sweep_html(result).encode()}
+    if walkforward is not None:
+        pages["walkforward.html"] = walkforward_html(result, walkforward).encode()
+    for name, data in pages.items():
+        (folder / name).write_bytes(data)
+    return pages
+
+
 def write_sweep(result: SweepResult, root: str | Path = "results", run_id: str | None = None,
                 command: list[str] | None = None, started_at: dt.datetime | None = None,
                 top: int = 5, walkforward: WalkForwardResult | None = None) -> Path:
@@ -137,6 +177,7 @@ def write_sweep(result: SweepResult, root: str | Path = "results", run_id: str |
             summary["walkforward"] = to_jsonable(walkforward.schemes.to_dict(orient="records"))
         files["summary.json"] = _json_bytes(summary)
         (tmp / "summary.json").write_bytes(files["summary.json"])
+        files.update(_pages(result, walkforward, tmp))
         manifest = _manifest(result, rid, command, started, files)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
         publish_run_dir(tmp, final)

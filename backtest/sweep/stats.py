@@ -11,12 +11,17 @@
   in-sample/out-of-sample splits in which the configuration that is best
   in-sample ranks at or below the median out-of-sample.
 
+Sharpe ratios within :func:`sharpe_tolerance` of each other are ties,
+wherever they are ranked or compared (CSCV here, the walk-forward choice and
+percentile in :mod:`backtest.sweep.walkforward`).
+
 Sharpe ratios here are per observation (daily, not annualised) unless
 named otherwise; divide an annualised ratio by ``sqrt(252)`` first.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from itertools import combinations
@@ -29,6 +34,8 @@ from backtest.exceptions import ParameterError
 
 __all__ = [
     "EULER_GAMMA",
+    "SHARPE_ATOL",
+    "SHARPE_RTOL",
     "PBOResult",
     "block_sums",
     "deflated_sharpe_ratio",
@@ -36,9 +43,21 @@ __all__ = [
     "pbo_cscv",
     "pbo_from_blocks",
     "probabilistic_sharpe_ratio",
+    "sharpe_tolerance",
 ]
 
 EULER_GAMMA = 0.5772156649015329
+#: Two Sharpe ratios tie when ``|a - ref| <= SHARPE_ATOL + SHARPE_RTOL * |ref|``: configurations
+#: that hold the same weights on the sessions compared have bit-identical returns there, yet
+#: their Sharpe ratios, summed over differently cut segments, differ by ~1e-15 relative. A
+#: relative 1e-9 treats those as the ties they are and is far below any reported digit.
+SHARPE_RTOL = 1e-9
+SHARPE_ATOL = 1e-12
+
+
+def sharpe_tolerance(ref: float | np.ndarray) -> float | np.ndarray:
+    """Largest distance from ``ref`` at which another Sharpe ratio ties it (same units)."""
+    return SHARPE_ATOL + SHARPE_RTOL * np.abs(ref)
 
 
 def probabilistic_sharpe_ratio(sharpe: float, benchmark: float, n_obs: int, skew: float = 0.0,
@@ -121,19 +140,26 @@ class PBOResult:
     Attributes
     ----------
     pbo : float
-        Probability of backtest overfitting: share of splits whose logit is
-        <= 0 (the in-sample best ranks at or below the out-of-sample median).
+        Probability of backtest overfitting: share of splits in which the
+        in-sample best ranks at or below the out-of-sample median (logit
+        <= 0). When several configurations tie for the in-sample best (see
+        :func:`sharpe_tolerance`), each is an equally likely selection and the
+        split counts the share of them that rank at or below the median.
     logits : ndarray
         ``log(w / (1 - w))`` per split, ``w`` the out-of-sample relative rank
-        (rank / (N + 1)) of the in-sample best configuration.
+        (rank / (N + 1)) of the in-sample best configuration (mean over tied
+        selections; tied out-of-sample Sharpe ratios share the mid-rank).
     is_sharpe : ndarray
-        In-sample Sharpe ratio (per observation) of the selected configuration per split.
+        In-sample Sharpe ratio (per observation) of the selection per split.
     oos_sharpe : ndarray
-        Its out-of-sample Sharpe ratio per split.
+        Its out-of-sample Sharpe ratio per split (mean over tied selections).
     n_splits : int
         Number of blocks ``S`` the sessions were cut into.
     n_configs : int
         Configurations compared ``N``.
+    overfit : ndarray
+        Per split, the share of the (tied) in-sample best selections whose
+        logit is <= 0 (0 or 1 without ties); ``pbo`` is its mean.
     """
 
     pbo: float
@@ -142,6 +168,7 @@ class PBOResult:
     oos_sharpe: np.ndarray
     n_splits: int
     n_configs: int
+    overfit: np.ndarray = dataclasses.field(default_factory=lambda: np.array([]))
 
     @property
     def n_combinations(self) -> int:
@@ -190,11 +217,57 @@ def _sharpe_nb(n: float, s: float, q: float) -> float:  # pragma: no cover - com
 
 
 @njit(cache=True)
+def _tol_nb(ref: float) -> float:  # pragma: no cover - compiled
+    return SHARPE_ATOL + SHARPE_RTOL * abs(ref)
+
+
+@njit(cache=True)
+def _split_nb(ins: np.ndarray, oos: np.ndarray, out: np.ndarray,
+              at: int) -> None:  # pragma: no cover - compiled
+    """Select the in-sample best (ties kept), rank it out of sample, write 4 values at ``at``.
+
+    ``out[at:at + 4]``: mean logit, share of the tied selections whose logit
+    is <= 0, in-sample Sharpe, mean out-of-sample Sharpe of the selections.
+    """
+    n_cfg = ins.shape[0]
+    top = -np.inf
+    for v in range(n_cfg):
+        if not math.isnan(ins[v]) and ins[v] > top:
+            top = ins[v]
+    out[at:at + 4] = np.nan
+    if top == -np.inf:
+        return
+    out[at + 2] = top
+    fin = np.sort(oos[~np.isnan(oos)])
+    tol_top = _tol_nb(top)
+    n_sel = 0.0
+    logit_sum = 0.0
+    low = 0.0
+    oos_sum = 0.0
+    for v in range(n_cfg):
+        if math.isnan(ins[v]) or top - ins[v] > tol_top or math.isnan(oos[v]):
+            continue
+        tol = _tol_nb(oos[v])
+        below = np.searchsorted(fin, oos[v] - tol, side="left")
+        tied = np.searchsorted(fin, oos[v] + tol, side="right") - below - 1
+        w = (1.0 + below + 0.5 * tied) / (n_cfg + 1.0)
+        logit = math.log(w / (1.0 - w))
+        n_sel += 1.0
+        logit_sum += logit
+        low += 1.0 if logit <= 0.0 else 0.0
+        oos_sum += oos[v]
+    if n_sel > 0:
+        out[at] = logit_sum / n_sel
+        out[at + 1] = low / n_sel
+        out[at + 3] = oos_sum / n_sel
+
+
+@njit(cache=True)
 def _cscv_nb(blocks: np.ndarray, halves: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
     """For each half (and its complement) pick the in-sample best and rank it out of sample.
 
-    ``out[c, 0:3]``: logit, IS Sharpe, OOS Sharpe with ``halves[c]`` in
-    sample; ``out[c, 3:6]`` the same with the complement in sample.
+    ``out[c, 0:4]`` with ``halves[c]`` in sample, ``out[c, 4:8]`` with the
+    complement in sample (see :func:`_split_nb`).
     """
     n_cfg, n_blk, _ = blocks.shape
     tot = np.zeros((n_cfg, 3))
@@ -216,31 +289,8 @@ def _cscv_nb(blocks: np.ndarray, halves: np.ndarray, out: np.ndarray) -> None:  
                 q += blocks[v, b, 2]
             sr_a[v] = _sharpe_nb(n, s, q)
             sr_b[v] = _sharpe_nb(tot[v, 0] - n, tot[v, 1] - s, tot[v, 2] - q)
-        for side in range(2):
-            ins = sr_a if side == 0 else sr_b
-            oos = sr_b if side == 0 else sr_a
-            best = -1
-            for v in range(n_cfg):
-                if not math.isnan(ins[v]) and (best < 0 or ins[v] > ins[best]):
-                    best = v
-            if best < 0 or math.isnan(oos[best]):
-                out[c, 3 * side] = np.nan
-                out[c, 3 * side + 1] = np.nan if best < 0 else ins[best]
-                out[c, 3 * side + 2] = np.nan
-                continue
-            below = 0.0
-            ties = 0.0
-            for v in range(n_cfg):
-                if v != best and not math.isnan(oos[v]):
-                    if oos[v] < oos[best]:
-                        below += 1.0
-                    elif oos[v] == oos[best]:
-                        ties += 1.0
-            rank = 1.0 + below + 0.5 * ties
-            w = rank / (n_cfg + 1.0)
-            out[c, 3 * side] = math.log(w / (1.0 - w))
-            out[c, 3 * side + 1] = ins[best]
-            out[c, 3 * side + 2] = oos[best]
+        _split_nb(sr_a, sr_b, out[c], 0)
+        _split_nb(sr_b, sr_a, out[c], 4)
 
 
 def pbo_from_blocks(blocks: np.ndarray) -> PBOResult:
@@ -269,14 +319,13 @@ def pbo_from_blocks(blocks: np.ndarray) -> PBOResult:
     # halves containing block 0; their complements are the other half of the splits
     halves = np.array([c for c in combinations(range(n_blk), n_blk // 2) if c[0] == 0],
                       dtype=np.int64)
-    out = np.zeros((len(halves), 6))
+    out = np.zeros((len(halves), 8))
     _cscv_nb(arr, halves, out)
-    logits = np.concatenate([out[:, 0], out[:, 3]])
-    is_sr = np.concatenate([out[:, 1], out[:, 4]])
-    oos_sr = np.concatenate([out[:, 2], out[:, 5]])
-    ok = np.isfinite(logits)
-    pbo = float(np.mean(logits[ok] <= 0.0)) if ok.any() else math.nan
-    return PBOResult(pbo, logits, is_sr, oos_sr, n_blk, n_cfg)
+    logits, overfit, is_sr, oos_sr = (np.concatenate([out[:, f], out[:, f + 4]])
+                                      for f in range(4))
+    ok = np.isfinite(overfit)
+    pbo = float(np.mean(overfit[ok])) if ok.any() else math.nan
+    return PBOResult(pbo, logits, is_sr, oos_sr, n_blk, n_cfg, overfit)
 
 
 def pbo_cscv(returns: np.ndarray, n_splits: int = 16) -> PBOResult:

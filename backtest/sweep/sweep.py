@@ -35,8 +35,21 @@ from backtest.regimes.labels import LABELS
 from backtest.runner.config import RunConfig
 from backtest.runner.inputs import as_store, check_config, prepare_inputs
 from backtest.strategy import StrategyContext, StrategySpec
+from backtest.sweep.against import (
+    BenchmarkTests,
+    against_benchmarks,
+    benchmark_names,
+    benchmark_returns,
+)
 from backtest.sweep.config import SweepConfig
-from backtest.sweep.executor import ChunkPlan, Executor, LocalExecutor, make_executor, plan_chunks
+from backtest.sweep.executor import (
+    DEFAULT_MAX_MEMORY,
+    ChunkPlan,
+    Executor,
+    LocalExecutor,
+    make_executor,
+    plan_chunks,
+)
 from backtest.sweep.grid import Grid, default_grid, expand_grid, format_params
 from backtest.sweep.kernel import simulate
 from backtest.sweep.measures import (
@@ -61,6 +74,7 @@ __all__ = [
     "estimate_bytes",
     "evaluate_params",
     "run_sweep",
+    "sweep_pbo",
     "sweep_targets",
 ]
 
@@ -206,6 +220,9 @@ class SweepResult:
         What was adjusted and why.
     settings : SweepConfig
         CSCV blocks, memory and executor settings the sweep ran with.
+    against : BenchmarkTests, optional
+        The best configuration against the run's benchmarks (DSR over the
+        benchmark and the grid median, SPA, StepM); None without benchmarks.
     """
 
     config: RunConfig
@@ -222,6 +239,7 @@ class SweepResult:
     provenance: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
     notes: tuple[str, ...] = ()
     settings: SweepConfig = dataclasses.field(default_factory=SweepConfig)
+    against: BenchmarkTests | None = None
 
     @property
     def strategy(self) -> str:
@@ -322,7 +340,8 @@ def run_sweep(cfg: RunConfig, grid: Mapping[str, Sequence[Any]] | None = None,
     ----------
     cfg : RunConfig
         Strategy, fixed parameters, range, regime classifier, engine
-        settings and cash yield (benchmarks are ignored).
+        settings and cash yield; its benchmarks (and ``settings.benchmark``)
+        are what the best configuration is tested against.
     grid : mapping, optional
         Parameter -> values (see :func:`backtest.sweep.grid.parse_grid`);
         default: ``settings.grid``, or the strategy's declared grid.
@@ -375,16 +394,53 @@ def _run(cfg: RunConfig, sweep: SweepConfig, store: DataStore, ex: Executor) -> 
     segments = Segments.build(market.sessions, market.labels, sweep.n_splits,
                               sweep.segments_by_month)
     per_variant = estimate_bytes(1, market.n_sessions, len(assets))
+    names = benchmark_names(cfg, sweep.benchmark)
+    need, why = _returns_needed(names, len(params), market.n_sessions, sweep.max_memory)
+    keep = sweep.keep_returns or need
     kept = 8 * (len(METRICS) + 3 + 5 * segments.n_seg) + 64 * len(params[0]) + (
-        8 * market.n_sessions if sweep.keep_returns else 0)
+        8 * market.n_sessions if keep else 0)
     chunks = plan_chunks(len(params), per_variant, kept, sweep.max_memory, sweep.chunk_size,
                          min_chunks=ex.n_workers)
     task = StrategyTask(spec, inputs.context, inputs.start, inputs.end, market, settings,
-                        segments, sweep.keep_returns)
+                        segments, keep)
     parts = ex.map(evaluate_params, task, [[params[i] for i in r] for r in chunks.chunks])
     measures = Measures.concat(parts)
     table = build_table(params, measures, segments)
-    pbo = pbo_from_blocks(cscv_blocks(measures, segments))
+    pbo = sweep_pbo(measures, segments)
+    against = None
+    if need and measures.returns is not None:
+        benches, notes = benchmark_returns(cfg, store, market.sessions, names)
+        against = against_benchmarks(measures.returns, market.rf, table["sharpe"].to_numpy(),
+                                     benches, names[0], reps=sweep.reps, seed=sweep.seed,
+                                     notes=notes) if benches else None
+        why = None if benches else "; ".join(notes)
+    if not sweep.keep_returns:
+        measures = dataclasses.replace(measures, returns=None)
     return SweepResult(cfg, sweep_grid, params, inputs.engine, market.sessions, market.labels,
-                       segments, measures, table, pbo, chunks, inputs.provenance, inputs.notes,
-                       sweep)
+                       segments, measures, table, pbo, chunks, inputs.provenance,
+                       (*inputs.notes, *([why] if why else [])), sweep, against)
+
+
+def sweep_pbo(measures: Measures, segments: Segments) -> PBOResult:
+    """The sweep's PBO by CSCV: the one code path of ``qtbt sweep`` and ``qtbt walkforward``.
+
+    The CSCV blocks are unions of the sweep's segments; walk-forward cuts
+    them further at months, so block moments differ by rounding, which the
+    tie tolerance of :func:`~backtest.sweep.stats.pbo_from_blocks` absorbs.
+    """
+    return pbo_from_blocks(cscv_blocks(measures, segments))
+
+
+def _returns_needed(names: Sequence[str], variants: int, sessions: int,
+                    max_memory: int | None) -> tuple[bool, str | None]:
+    """Whether daily returns are kept for the benchmark statistics, and why not."""
+    if not names:
+        return False, None
+    size = 8 * variants * sessions
+    budget = DEFAULT_MAX_MEMORY if max_memory is None else max_memory
+    if size > budget // 2:
+        return False, (f"statistics against benchmarks not computed: they need every "
+                       f"configuration's daily returns ({size / 2**30:.1f} GiB), more than half "
+                       f"the memory budget ({budget / 2**30:.1f} GiB); raise --max-memory or "
+                       "narrow the grid.")
+    return True, None

@@ -1,8 +1,10 @@
 """Walk-forward validation: choose in sample, score out of sample, show the gap.
 
 Three schemes, each selecting the configuration with the highest in-sample
-Sharpe ratio (ties: the first in grid order) and scoring it on data it did
-not see:
+Sharpe ratio and scoring it on data it did not see. Sharpe ratios within
+:func:`~backtest.sweep.stats.sharpe_tolerance` (1e-9 relative) are ties:
+the first tied configuration in grid order is chosen (``tied`` counts
+them), and in the out-of-sample percentile a tie counts half:
 
 * **rolling** — train on ``train_months`` calendar months, test on the next
   ``test_months``, then slide both by ``test_months``;
@@ -37,6 +39,7 @@ from backtest.runner.config import RunConfig
 from backtest.sweep.config import SweepConfig, WalkForwardConfig
 from backtest.sweep.grid import format_params
 from backtest.sweep.measures import combine, sharpe_from
+from backtest.sweep.stats import sharpe_tolerance
 from backtest.sweep.sweep import SweepResult, run_sweep
 from backtest.sweep.text import format_walkforward
 
@@ -49,9 +52,10 @@ __all__ = ["WINDOW_COLUMNS", "WalkForwardResult", "leave_one_episode_out", "run_
            "walk_forward", "walk_forward_sweep", "window_table"]
 
 WINDOW_COLUMNS = ["scheme", "window", "train_start", "train_end", "test_start", "test_end",
-                  "chosen", "is_sharpe", "oos_sharpe", "oos_percentile", "oos_best_sharpe"]
+                  "chosen", "is_sharpe", "oos_sharpe", "oos_percentile", "oos_best_sharpe",
+                  "tied"]
 EPISODE_COLUMNS = ["regime", "test_episode", "train_episodes", "chosen", "is_sharpe",
-                   "oos_sharpe", "oos_percentile", "oos_best_sharpe"]
+                   "oos_sharpe", "oos_percentile", "oos_best_sharpe", "tied"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,20 +97,39 @@ class WalkForwardResult:
         return walkforward_figure(self.windows, self.episodes)
 
 
+def _tied_best(is_sr: np.ndarray) -> np.ndarray:
+    """Positions whose in-sample Sharpe ties the highest finite one (grid order; may be empty)."""
+    ok = np.isfinite(is_sr)
+    if not ok.any():
+        return np.array([], dtype=np.int64)
+    top = float(is_sr[ok].max())
+    return np.flatnonzero(ok & (top - np.where(ok, is_sr, -np.inf) <= sharpe_tolerance(top)))
+
+
 def _pick(is_sr: np.ndarray) -> int:
-    """Position of the highest finite in-sample Sharpe (first on ties), -1 if none."""
-    if not np.isfinite(is_sr).any():
-        return -1
-    return int(np.argmax(np.where(np.isfinite(is_sr), is_sr, -np.inf)))
+    """Position of the highest finite in-sample Sharpe, -1 if none.
+
+    Sharpe ratios within :func:`~backtest.sweep.stats.sharpe_tolerance` of
+    the highest tie with it; the first of them in grid order is chosen.
+    """
+    tied = _tied_best(is_sr)
+    return int(tied[0]) if len(tied) else -1
 
 
 def _percentile(oos: np.ndarray, k: int) -> float:
-    """Share of the other configurations with a lower out-of-sample Sharpe (ties count half)."""
+    """Share of the other configurations with a lower out-of-sample Sharpe.
+
+    Sharpe ratios within :func:`~backtest.sweep.stats.sharpe_tolerance` of
+    the chosen one's are ties and count half.
+    """
     others = np.delete(oos, k)
     others = others[np.isfinite(others)]
     if not len(others) or not np.isfinite(oos[k]):
         return float("nan")
-    return float((np.sum(others < oos[k]) + 0.5 * np.sum(others == oos[k])) / len(others))
+    tol = sharpe_tolerance(float(oos[k]))
+    tied = np.abs(others - oos[k]) <= tol
+    below = (others < oos[k]) & ~tied
+    return float((np.sum(below) + 0.5 * np.sum(tied)) / len(others))
 
 
 def _score(segs: np.ndarray, train: np.ndarray, test: np.ndarray) -> dict[str, Any]:
@@ -115,7 +138,8 @@ def _score(segs: np.ndarray, train: np.ndarray, test: np.ndarray) -> dict[str, A
     oos_sr = sharpe_from(oos_stats)
     k = _pick(is_sr)
     finite = oos_sr[np.isfinite(oos_sr)]
-    return {"k": k, "is_sharpe": float(is_sr[k]) if k >= 0 else np.nan,
+    return {"k": k, "tied": len(_tied_best(is_sr)),
+            "is_sharpe": float(is_sr[k]) if k >= 0 else np.nan,
             "oos_sharpe": float(oos_sr[k]) if k >= 0 else np.nan,
             "oos_percentile": _percentile(oos_sr, k) if k >= 0 else np.nan,
             "oos_best_sharpe": float(finite.max()) if len(finite) else np.nan,

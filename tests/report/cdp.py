@@ -31,7 +31,7 @@ COUNT_JS = """JSON.stringify({
           .length > 0).length,
   figures: document.querySelectorAll('div.figure').length,
   traces: Array.from(document.querySelectorAll('.js-plotly-plot')).map(
-      d => d.querySelectorAll('.trace').length),
+      d => d.querySelectorAll('.trace, .hm').length),
   height: document.documentElement.scrollHeight})"""
 
 

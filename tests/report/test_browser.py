@@ -13,11 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from backtest.data.store import DataStore
 from backtest.report.compare import compare_runs
 from backtest.report.compare_report import comparison_html
 from backtest.report.save import write_html, write_report
 from backtest.report.scorecard import Scorecard
 from backtest.report.scorecard_report import scorecard_html
+from backtest.runner import RunConfig
+from backtest.sweep import SweepConfig, WalkForwardConfig, run_walkforward, write_sweep
 from tests.report.cdp import CHROMIUM, PageReport, open_page
 from tests.report.helpers import make_run_dir
 
@@ -71,3 +74,22 @@ def test_hostile_names_do_not_run(tmp_path: Path) -> None:
     d = make_run_dir(tmp_path, "evil", strategy=evil, params={"p": evil})
     rep = _check(write_report(d), 3, "evil")
     assert rep.dialogs == []
+
+
+@pytest.fixture(scope="module")
+def sweep_dir(snapshot_store: DataStore, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    cfg = RunConfig("value_tilt", start="2016-01-04", end="2023-12-29")
+    grid = {"qt_tilt": (0.2, 0.6, 1.0), "qt_cash": (0.0, 0.3), "qe_tilt": (-0.4, 0.0)}
+    res, wf = run_walkforward(cfg, grid, snapshot_store, settings=SweepConfig(
+        n_splits=8, reps=200, walkforward=WalkForwardConfig(24, 12)))
+    return write_sweep(res, tmp_path_factory.mktemp("sweep"), "sw", walkforward=wf)
+
+
+def test_sweep_page_loads(sweep_dir: Path) -> None:
+    # heatmap, every configuration, PBO logits
+    _check(sweep_dir / "sweep.html", 3, "sweep")
+
+
+def test_walkforward_page_loads(sweep_dir: Path) -> None:
+    # IS vs OOS per window, the IS/OOS scatter
+    _check(sweep_dir / "walkforward.html", 2, "walkforward")
