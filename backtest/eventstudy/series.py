@@ -18,7 +18,14 @@ from backtest.data.derived import DERIVED
 from backtest.data.store import DataStore
 from backtest.exceptions import EmptyRangeError, ParameterError
 
-__all__ = ["MAX_STALE_SESSIONS", "EventMeasure", "measure_of", "same_series"]
+__all__ = [
+    "MAX_STALE_SESSIONS",
+    "EventMeasure",
+    "Track",
+    "measure_of",
+    "same_series",
+    "series_track",
+]
 
 
 #: how many sessions an observation may be carried forward (bond-market holidays)
@@ -28,7 +35,7 @@ _RATE_UNITS = ("percent", "percentage points")
 
 
 @dataclass(frozen=True, eq=False)
-class _Track:
+class Track:
     """One series aligned to every NYSE session (carried forward a few sessions).
 
     ``value``: observation (NaN where none in the last MAX_STALE_SESSIONS);
@@ -129,7 +136,7 @@ def _observations(ref: str, store: DataStore) -> pd.DataFrame:
     return frame[~frame.index.duplicated(keep="last")]
 
 
-def _track(ref: str, store: DataStore) -> _Track:
+def _track(ref: str, store: DataStore) -> Track:
     measure = measure_of(ref)
     obs = _observations(ref, store)
     if obs.empty:
@@ -151,8 +158,25 @@ def _track(ref: str, store: DataStore) -> _Track:
     date_by_pos = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     date_by_pos[pos] = obs["obs_date"].to_numpy(dtype="datetime64[ns]")
     obs_date = np.where(have, date_by_pos[src], np.datetime64("NaT"))
-    return _Track(ref, measure, value, obs_date, obs_pos,
+    return Track(ref, measure, value, obs_date, obs_pos,
                   pd.Timestamp(obs["obs_date"].iloc[0]), pd.Timestamp(obs["obs_date"].iloc[-1]))
+
+
+#: the private name the event-study modules use
+_Track = Track
+
+
+def series_track(ref: str, store: DataStore) -> Track:
+    """``ref`` on every NYSE session (observations carried forward a few sessions).
+
+    Raises
+    ------
+    UnknownSeriesError, ParameterError
+        See :func:`measure_of`.
+    EmptyRangeError
+        The series has no observation.
+    """
+    return _track(ref, store)
 
 
 def same_series(a: str, b: str) -> bool:
