@@ -42,7 +42,7 @@ episodes or fewer is flagged.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +55,7 @@ from backtest.exceptions import ParameterError
 from backtest.provenance import package_versions
 from backtest.report.bootstrap import BootstrapSpec
 from backtest.report.charts import scorecard_figure
+from backtest.report.scorecard_claims import MEASURES
 from backtest.report.scorecard_data import (
     NO_DATA,
     SERIES,
@@ -62,7 +63,8 @@ from backtest.report.scorecard_data import (
     WindowSpec,
     load_score_data,
 )
-from backtest.report.scorecard_measures import MEASURES, Builder
+from backtest.report.scorecard_measures import Builder
+from backtest.report.scorecard_netliq import decompose
 from backtest.report.scorecard_report import (
     UNITS,
     scorecard_csv,
@@ -145,6 +147,10 @@ class Scorecard:
         Series id -> source, origin, sha256.
     versions : dict
         Package versions.
+    decomposition : DataFrame
+        Each QT episode's change in net liquidity split into WALCL, TGA and
+        RRP (USD billions; see
+        :func:`backtest.report.scorecard_netliq.decompose`).
     """
 
     rows: pd.DataFrame
@@ -156,6 +162,7 @@ class Scorecard:
     windows: WindowSpec
     provenance: dict[str, dict[str, str]]
     versions: dict[str, str]
+    decomposition: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self) -> pd.DataFrame:
         """One row per claim with its verdict (see :attr:`claims`)."""
@@ -252,4 +259,5 @@ def scorecard(
     rows = pd.DataFrame(b.rows, columns=ROW_COLUMNS)
     idx = d.panel.index
     return Scorecard(rows, _summarise(rows), d.classifier, f"{idx[0]:%Y-%m-%d}",
-                     f"{idx[-1]:%Y-%m-%d}", b.spec, b.windows, d.provenance, _versions())
+                     f"{idx[-1]:%Y-%m-%d}", b.spec, b.windows, d.provenance, _versions(),
+                     decompose(d.panel, d.labels))

@@ -23,7 +23,9 @@ from backtest.regimes.events import Event, load_events
 __all__ = ["NO_DATA", "SERIES", "ScoreData", "WindowSpec", "load_score_data"]
 
 SERIES = ("IWD", "IWF", "FF3_DAILY.HML", "UUP", "DTWEXBGS", "TLT", "DGS10", "T2S10S", "GLD",
-          "EEM", "NETLIQ", "GSPC", "SOFR_IORB", "EFFR_IORB")
+          "EEM", "NETLIQ", "GSPC", "SOFR_IORB", "EFFR_IORB", "VIXCLS", "BAMLH0A0HYM2",
+          "BAMLC0A0CM", "WRESBAL", "M2SL", "DGS2", "DGS30", "QQQ", "SPY", "SPY.Volume",
+          "T5YIE", "DFEDTARU", "WALCL", "WTREGEN", "RRPONTSYD", "QUAL", "USMV")
 #: verdict of a test with no session of data, and of a claim whose every test has none
 NO_DATA = "no data"
 

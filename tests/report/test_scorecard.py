@@ -104,14 +104,15 @@ def test_real_snapshot_scorecard(real_scorecard: Scorecard) -> None:
 def test_renderings(real_scorecard: Scorecard) -> None:
     sc = real_scorecard
     doc = json.loads(scorecard_json(sc))
-    assert len(doc["claims"]) == 7 and len(doc["rows"]) == len(sc.rows)
+    assert len(doc["claims"]) == len(CLAIMS) >= 20 and len(doc["rows"]) == len(sc.rows)
     assert doc["bootstrap"] == {"block": 20, "reps": 1000, "level": 0.95, "seed": 20170920}
     assert scorecard_csv(sc).splitlines()[0].startswith("claim,test,window,role,direction")
     md = scorecard_markdown(sc)
     assert "| value_beats_growth_qt |" in md and "conjunction" in md
     assert "verdict" in scorecard_text(sc)
     html = scorecard_html(sc)
-    assert html.count("Plotly.newPlot(") == 1 and html.count('class="v-') >= 7
+    # the forest plot and the net-liquidity decomposition
+    assert html.count("Plotly.newPlot(") == 2 and html.count('class="v-') >= len(CLAIMS)
 
 
 def test_same_data_same_bytes(snapshot_store: DataStore) -> None:
