@@ -22,13 +22,15 @@ horizons : list of int
 combine : {"all", "any"}
     How legs make the forecast's verdict (default ``all``).
 series : str
-    A daily series id (``DGS2``, ``GSPC``, ``SOFR_IORB``, ``IWF``).
+    A series id (``DGS2``, ``GSPC``, ``SOFR_IORB``, ``IWF``; levels such as
+    ``WALCL`` or ``RRPONTSYD`` move in their own units).
 versus : str, optional
     Another series measured the same way; the outcome is the difference.
 measure : {"change", "level"}
     ``change`` (default): from the close before the anchor to the close
     ``horizon`` sessions later, in bp for yields and spreads, in percent for
-    prices. ``level``: the value at that later close (rates only, in bp).
+    prices, in the series' units for levels. ``level``: the value at that
+    later close (rates only, in bp).
 direction : {"up", "down", "flat"}
     The claimed sign of the outcome; ``flat`` needs a range.
 low, high : float, optional

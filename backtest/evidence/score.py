@@ -7,7 +7,8 @@ one: FOMC news comes out during the session). A leg's outcome at horizon
 ``N`` runs from the close of the session before it to the close ``N``
 sessions later (session ``anchor + N - 1``, as ``qtbt events --window N``):
 ``100 * (end - start)`` bp for yields and spreads, ``100 * (end / start - 1)``
-percent for prices, the difference of the two series' outcomes with
+percent for prices, ``end - start`` in their own units for levels (WALCL,
+RRPONTSYD, ...), the difference of the two series' outcomes with
 ``versus``, and ``100 * end`` bp for a ``level``. Each series is read at its
 own observation dates (carried forward at most a few sessions over holidays).
 
@@ -34,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from backtest.data.calendar import nyse_sessions
+from backtest.data.catalog import parse_series_ref
 from backtest.data.store import DataStore
 from backtest.eventstudy import measure_of
 from backtest.eventstudy.series import Track, series_track
@@ -110,6 +112,8 @@ class _Leg:
             return float(100.0 * v1)
         if tr.measure == "change_bp":
             return float(100.0 * (v1 - v0))
+        if tr.measure == "change":
+            return float(v1 - v0)
         return float(100.0 * (v1 / v0 - 1.0))
 
     def outcome(self, base: int, end: int) -> float:
@@ -130,7 +134,9 @@ def _legs(forecast: Forecast, store: DataStore, cache: dict[str, Track]) -> list
 
     out = []
     for leg in forecast.legs:
-        unit = "bp" if measure_of(leg.series) == "change_bp" else "%"
+        how = measure_of(leg.series)
+        unit = ("bp" if how == "change_bp" else "%" if how == "return"
+                else parse_series_ref(leg.series)[0].units)
         out.append(_Leg(leg, track(leg.series),
                         track(leg.versus) if leg.versus else None, unit))
     return out

@@ -42,7 +42,9 @@ _CLASS = {"right": "v-supported", "wrong": "v-contradicted", "partly": "v-inconc
 def _num(x: Any, unit: str) -> str:
     if pd.isna(x):
         return DASH
-    return f"{float(x):+.1f} bp" if unit == "bp" else f"{float(x):+.2f}%"
+    if unit == "bp":
+        return f"{float(x):+.1f} bp"
+    return f"{float(x):+.2f}%" if unit == "%" else f"{float(x):+,.6g} ({unit})"
 
 
 def _day(x: Any) -> str:

@@ -136,7 +136,7 @@ def test_csv_ledger_matches_toml(store: DataStore, tmp_path: Path, ledger: Path)
     ('series = "DGS2"\ndirection = "down"\nlow = 5\nhigh = 1', r"low 5 is above high 1"),
     ('series = "DGS2"\nversus = "SPY"\ndirection = "down"', r"compare rates with rates"),
     ('series = "SPY"\nmeasure = "level"\ndirection = "up"', r"measure 'level' applies"),
-    ('series = "WALCL"\ndirection = "up"', r"weekly series"),
+    ('series = "SPY.Volume"\ndirection = "up"', r"trading volume"),
     ('series = "DGS2"\ndirection = "up"\ncolour = "red"', r"unknown column\(s\) 'colour'"),
 ])
 def test_bad_rows_teach(tmp_path: Path, row: str, match: str) -> None:
@@ -216,3 +216,21 @@ def test_cli_formats_and_errors(store: DataStore, ledger: Path, tmp_path: Path,
     err = capsys.readouterr().err
     assert err.startswith("error: bad.toml [[forecast]] #1: direction must be one of")
     assert err.count("\n") == 1
+
+
+def test_level_series_leg_in_own_units(make_snapshot: MakeSnapshot, tmp_path: Path) -> None:
+    """A forecast on WALCL (weekly, USD millions): the change in its own units."""
+    weds = pd.DatetimeIndex(["2022-03-02", "2022-03-09", "2022-03-16", "2022-03-23"])
+    store = DataStore(make_snapshot({"WALCL": pd.Series([100.0, 100.0, 90.0, 85.0],
+                                                        index=weds)}))
+    p = tmp_path / "walcl.toml"
+    p.write_text('[[forecast]]\nid = "bs"\nstatement = "assets shrink"\nanchor = "2022-03-16"\n'
+                 'horizons = [1, 6]\nseries = "WALCL"\ndirection = "down"\nlow = -12\n'
+                 'high = -8\n')
+    r = forecast_report(p, store)
+    o = r.outcomes.set_index("horizon")
+    assert o.loc[1, "outcome"] == pytest.approx(-10.0)
+    assert str(o.loc[1, "unit"]).startswith("USD millions")
+    assert o.loc[6, "outcome"] == pytest.approx(-15.0)
+    assert r.verdicts["verdict"].tolist() == ["right", "partly"]
+    assert "-10 (USD millions" in r.to_text()
