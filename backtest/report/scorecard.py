@@ -73,6 +73,7 @@ from backtest.report.scorecard_report import (
     scorecard_markdown,
     scorecard_text,
 )
+from backtest.report.scorecard_user import UserClaim, measure_user_claim, user_refs
 
 if TYPE_CHECKING:
     from plotly.graph_objects import Figure
@@ -203,9 +204,9 @@ class Scorecard:
         return scorecard_figure(t.assign(label=labels), UNITS)
 
 
-def _summarise(rows: pd.DataFrame) -> pd.DataFrame:
+def _summarise(rows: pd.DataFrame, claims: Sequence[Claim] = CLAIMS) -> pd.DataFrame:
     out = []
-    for c in CLAIMS:
+    for c in claims:
         t = rows[(rows["claim"] == c.id) & (rows["role"] == "test")]
         verdicts = t["verdict"].tolist()
         n_ep = int(t["episodes"].min()) if len(t) else 0
@@ -229,6 +230,7 @@ def scorecard(
     start: DateLike = "2003-01-02",
     end: DateLike | None = None,
     data: ScoreData | None = None,
+    user_claims: Sequence[UserClaim] = (),
 ) -> Scorecard:
     """Test every playbook claim on the data.
 
@@ -247,17 +249,28 @@ def scorecard(
     data : ScoreData, optional
         Pre-loaded inputs (then ``store``, ``classifier``, ``start`` and
         ``end`` are ignored).
+    user_claims : sequence of UserClaim, optional
+        Your claims (:func:`backtest.report.scorecard_user.load_user_claims`),
+        tested after the playbook's.
 
     Returns
     -------
     Scorecard
     """
-    d = data if data is not None else load_score_data(store, classifier, start, end)
+    extra = user_refs(user_claims)
+    d = data if data is not None else load_score_data(store, classifier, start, end, extra)
+    missing = [r for r in extra if r not in d.panel.columns]
+    if missing:
+        raise ParameterError(f"user claims read {', '.join(missing)}, which the pre-loaded "
+                             "data lacks; load it with load_score_data(..., extra=[...]).")
     b = Builder(d, bootstrap or BootstrapSpec(), windows or WindowSpec())
     for claim, measure in MEASURES:
         measure(b, claim)
+    for uc in user_claims:
+        measure_user_claim(b, uc)
     rows = pd.DataFrame(b.rows, columns=ROW_COLUMNS)
     idx = d.panel.index
-    return Scorecard(rows, _summarise(rows), d.classifier, f"{idx[0]:%Y-%m-%d}",
+    every = (*CLAIMS, *(uc.claim for uc in user_claims))
+    return Scorecard(rows, _summarise(rows, every), d.classifier, f"{idx[0]:%Y-%m-%d}",
                      f"{idx[-1]:%Y-%m-%d}", b.spec, b.windows, d.provenance, _versions(),
                      decompose(d.panel, d.labels))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
 from pathlib import Path
 
@@ -358,3 +360,64 @@ def test_dollar_early_in_qt_by_hand(v2: Scorecard) -> None:
     r = _row(v2, "dollar_early_qt", "UUP return, first 6 months minus later")
     assert r["value"] == pytest.approx(-0.0002 * 252)
     assert r["verdict"] == "contradicted" and r["days"] == 200
+
+
+def test_user_claims_by_hand(tmp_path: Path) -> None:
+    from backtest.report.scorecard_user import load_user_claims
+
+    f = tmp_path / "mine.toml"
+    f.write_text('[[claim]]\nid = "hy_widens_qt"\nstatement = "HY spreads widen in QT"\n'
+                 'series = "BAMLH0A0HYM2"\nwindow = "QT"\ndirection = "up"\n\n'
+                 '[[claim]]\nid = "two_falls_after"\nstatement = "2y falls after QT"\n'
+                 'series = "DGS2"\nwindow = "after QT ends"\ndirection = "down"\n')
+    user = load_user_claims(f)
+    sc = scorecard(data=_v2_synthetic(), bootstrap=FAST, user_claims=user)
+    assert sc.claims["claim"].tolist()[-2:] == ["hy_widens_qt", "two_falls_after"]
+    hy = _row(sc, "hy_widens_qt", "BAMLH0A0HYM2", "QT")
+    assert hy["value"] == pytest.approx(252.0) and hy["verdict"] == "supported"
+    two = _row(sc, "two_falls_after", "DGS2", "126 sessions after QT ends")
+    assert two["value"] == pytest.approx(-2.0 * 252) and two["verdict"] == "supported"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[claim]]\nid = "x"\nstatement = "s"\nseries = "GLD"\nwindow = "QT"\n'
+                   'direction = "up"\n')
+    d = _v2_synthetic()
+    no_gold = dataclasses.replace(d, panel=d.panel.drop(columns="GLD"))
+    with pytest.raises(ParameterError, match="user claims read GLD"):  # not in this panel
+        scorecard(data=no_gold, bootstrap=FAST, user_claims=load_user_claims(bad))
+
+
+@pytest.mark.parametrize(("body", "match"), [
+    ('id = "value_beats_growth_qt"', r"id 'value_beats_growth_qt' is already taken"),
+    ('id = "x"\nwindow = "QTT"', r"window must be one of QE, taper, QT, end_of_qt, neutral"),
+    ('id = "x"\nseries = "GLDD"', r"series 'GLDD' cannot be measured.*GLD"),
+    ('id = "x"\ndirection = "sideways"', r"direction must be up or down; got 'sideways'"),
+    ('id = "x"\nversus = "DGS10"', r"compare rates with rates"),
+    ('id = "x"\ncolour = "red"', r"unknown key\(s\) 'colour'"),
+])
+def test_user_claims_errors_teach(tmp_path: Path, body: str, match: str) -> None:
+    from backtest.exceptions import ConfigError
+    from backtest.report.scorecard_user import load_user_claims
+
+    fields = {"statement": '"s"', "series": '"GLD"', "window": '"QT"', "direction": '"up"'}
+    lines = dict(line.split(" = ", 1) for line in body.splitlines())
+    text = "[[claim]]\n" + "".join(f"{k} = {v}\n" for k, v in {**fields, **lines}.items())
+    f = tmp_path / "c.toml"
+    f.write_text(text)
+    with pytest.raises(ConfigError, match=match) as info:
+        load_user_claims(f)
+    assert "c.toml [[claim]] #1" in str(info.value)
+
+
+def test_cli_user_claims(snapshot_dir: Path, tmp_path: Path,
+                         capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "mine.toml"
+    f.write_text('[[claim]]\nid = "gold_rises_qt"\nstatement = "Gold rises in QT"\n'
+                 'series = "GLD"\nwindow = "QT"\ndirection = "up"\n')
+    assert main(["scorecard", "--format", "csv", "--reps", "100", "--claims", str(f),
+                 "--data-dir", str(snapshot_dir)]) == 0
+    rows = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    gold = rows[(rows["claim"] == "gold_rises_qt") & (rows["role"] == "test")]
+    assert gold["window"].tolist() == ["QT"] and gold["episodes"].tolist() == [2]
+    f.write_text('[[claim]]\nid = "gold"\n')
+    assert main(["scorecard", "--claims", str(f), "--data-dir", str(snapshot_dir)]) == 2
+    assert capsys.readouterr().err.startswith("error: mine.toml [[claim]] #1: statement")
