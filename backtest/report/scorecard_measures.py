@@ -108,15 +108,16 @@ class Builder:
         """Row for mean(``a``) minus mean(``b``) (scaled), each resampled on its own.
 
         ``a`` and ``b`` are daily values indexed by session (NaN dropped); the
-        episodes are those holding a session of ``a``.
+        episodes are those holding a session of ``a``; ``days`` counts each
+        session once (``b`` may include ``a``'s sessions), ``obs`` both groups.
         """
         a, b = a.dropna(), b.dropna()
         ma, _, _, ra = self.mean_ci(a.to_numpy(), scale, f"{claim.id}/{test}/{window}/a")
         mb, _, _, rb = self.mean_ci(b.to_numpy(), scale, f"{claim.id}/{test}/{window}/b")
         lo, hi = percentile_interval(ra - rb, self.spec.level)
-        n = len(a) + len(b)
+        days = len(a.index.union(b.index)) if len(a) and len(b) else 0  # each session once
         self.add(claim, test, window, role, direction, unit, ma - mb, float(lo[0]),
-                 float(hi[0]), n if len(a) and len(b) else 0, n, self.episodes_of(a.index))
+                 float(hi[0]), days, len(a) + len(b), self.episodes_of(a.index))
 
     def event_windows(self, kind: str, anchor: str, offset: int, length: int
                       ) -> list[pd.DatetimeIndex]:
