@@ -30,7 +30,7 @@ Label: TypeAlias = Literal["QE", "taper", "QT", "end_of_qt", "neutral"]
 ClassifierName: TypeAlias = Literal["calendar", "data", "rules", "markov", "hybrid"]
 EventAnchor: TypeAlias = Literal["announce", "effective"]
 EventTiming: TypeAlias = Literal["intraday", "after_close", "before_open"]
-EventMeasure: TypeAlias = Literal["change_bp", "return"]
+EventMeasure: TypeAlias = Literal["change_bp", "return", "change"]
 AbnormalModel: TypeAlias = Literal["ols", "market"]
 OnMissing: TypeAlias = Literal["raise", "skip"]
 

@@ -17,20 +17,37 @@ from backtest.exceptions import ParameterError
 __all__ = [
     "AFTER_QT",
     "BENCHMARK",
+    "BREAKEVEN_AFTER",
+    "BULL_STEEP_AFTER",
     "CLAIMS",
+    "CREDIT_QT",
     "CURVE",
+    "CURVE_QT",
     "DIVERGENCE",
     "DOLLAR",
     "DURATION",
     "EARLY_QT_DOLLAR",
+    "EM_AFTER",
+    "EQUITIES_QE",
     "FUNDING",
+    "GROWTH_AFTER",
+    "GROWTH_QT",
     "HORIZON",
+    "LATE_QT",
+    "LONG_YIELDS_QT",
     "NETLIQ",
+    "OFFSET_QT",
     "PLAYBOOK",
+    "PLAYBOOK_MORE",
+    "POLICY_AFTER",
     "QUALITY",
+    "RESERVES_QE",
+    "RESERVES_QT",
     "SCORED",
     "SELL_RALLIES",
     "VALUE",
+    "VIX_QT",
+    "YIELDS_QE",
     "YIELD_PEAK",
     "Claim",
     "claim_ids",
@@ -108,10 +125,63 @@ QUALITY = Claim("quality_low_vol_qt", "Under QT, hold more cash and tilt to qual
                 "leverage", "QUAL and USMV minus SPY daily return, annualised, in QT")
 HORIZON: tuple[Claim, ...] = (YIELD_PEAK, EARLY_QT_DOLLAR, DIVERGENCE, SELL_RALLIES, QUALITY)
 
+#: under QT (the rest of the playbook's QT claims)
+VIX_QT = Claim("vix_elevated_qt", "VIX stays elevated under QT",
+               "VIX close (VIXCLS) minus its mean over every session, points, in QT")
+CREDIT_QT = Claim("credit_widens_qt", "Credit tightens under QT: spreads widen",
+                  "High-yield (BAMLH0A0HYM2) and investment-grade (BAMLC0A0CM) option-adjusted "
+                  "spread change, bp per year, in QT")
+RESERVES_QT = Claim("reserves_m2_fall_qt", "Reserves and M2 fall under QT",
+                    "Reserve balances (WRESBAL, weekly) and M2 (M2SL, monthly) growth, % a year, "
+                    "in QT")
+CURVE_QT = Claim("curve_normalises_qt", "Under QT the curve moves from inverted toward normal",
+                 "2s10s change (bp per year) in QT")
+LONG_YIELDS_QT = Claim("long_yields_rise_qt", "Long yields rise under QT",
+                       "30-year yield (DGS30) change, bp per year, in QT")
+GROWTH_QT = Claim("growth_lags_qt", "High-growth equities lag under QT",
+                  "QQQ minus SPY and IWF minus SPY daily return, annualised, in QT")
+LATE_QT = Claim("equities_recover_late_qt",
+                "Late in QT markets are desensitised: equities recover while the balance sheet "
+                "still shrinks",
+                "SPY return in the second half of each QT episode minus the first half "
+                "(annualised; claimed > 0), and WALCL growth in second halves (claimed < 0)")
+OFFSET_QT = Claim("tga_rrp_offset_qt", "The TGA and the reverse repo can offset QT",
+                  "Contribution of the TGA and ON RRP to net liquidity (-change in WTREGEN - "
+                  "change in RRPONTSYD), USD bn per year, in QT (claimed > 0), with each QT "
+                  "episode's decomposition of the net-liquidity change")
+#: after QT ends (the forecasts of the end of QT, tested on every QT end)
+BULL_STEEP_AFTER = Claim("bull_steepener_after_qt", "After QT ends the curve bull-steepens",
+                         "2-year yield change (claimed < 0) and 2s10s change (claimed > 0), bp "
+                         "per year, in the sessions after each QT end")
+GROWTH_AFTER = Claim("growth_leads_after_qt", "After QT ends growth leads value",
+                     "IWF minus IWD daily return, annualised, in the sessions after each QT end")
+EM_AFTER = Claim("em_beats_spx_after_qt", "After QT ends emerging markets beat the S&P 500",
+                 "EEM minus SPY daily return, annualised, in the sessions after each QT end")
+BREAKEVEN_AFTER = Claim("breakevens_rise_after_qt",
+                        "After QT ends 5-year inflation expectations rise",
+                        "5-year breakeven (T5YIE) change, bp per year, in the sessions after "
+                        "each QT end")
+POLICY_AFTER = Claim("no_cut_after_qt", "The end of QT is not a rate cut",
+                     "Upper policy-rate target (DFEDTARU) change, bp per year, in the sessions "
+                     "after each QT end: contradicted when the interval lies below zero (the "
+                     "Fed cut), supported only when it lies above (it hiked)")
+#: under QE (the mirror claims)
+YIELDS_QE = Claim("long_yields_fall_qe", "Long yields fall under QE",
+                  "10-year and 30-year yield change, bp per year, in QE")
+EQUITIES_QE = Claim("equities_rise_qe", "Risk assets rally under QE",
+                    "SPY and EEM return, annualised, in QE")
+RESERVES_QE = Claim("reserves_grow_qe", "Reserves grow under QE",
+                    "Reserve balances (WRESBAL) growth, % a year, in QE")
+PLAYBOOK_MORE: tuple[Claim, ...] = (
+    VIX_QT, CREDIT_QT, RESERVES_QT, CURVE_QT, LONG_YIELDS_QT, GROWTH_QT, LATE_QT, OFFSET_QT,
+    BULL_STEEP_AFTER, GROWTH_AFTER, EM_AFTER, BREAKEVEN_AFTER, POLICY_AFTER, YIELDS_QE,
+    EQUITIES_QE, RESERVES_QE)
+
 #: the claims the scorecard tests on market data, in its order
-SCORED: tuple[Claim, ...] = (VALUE, DOLLAR, DURATION, CURVE, AFTER_QT, NETLIQ, FUNDING)
+SCORED: tuple[Claim, ...] = (VALUE, DOLLAR, DURATION, CURVE, AFTER_QT, NETLIQ, FUNDING,
+                             *PLAYBOOK_MORE, *HORIZON)
 #: every claim a strategy may name
-CLAIMS: tuple[Claim, ...] = (*SCORED, *HORIZON, PLAYBOOK, BENCHMARK)
+CLAIMS: tuple[Claim, ...] = (*SCORED, PLAYBOOK, BENCHMARK)
 
 _BY_ID = {c.id: c for c in CLAIMS}
 

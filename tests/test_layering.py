@@ -34,7 +34,7 @@ LAYERS: dict[str, int] = {
     "backtest.regimes": 3, "backtest.provenance": 3,
     "backtest.engine": 4,
     "backtest.strategy": 5,
-    "backtest.runner": 6, "backtest.eventstudy": 6,
+    "backtest.runner": 6, "backtest.eventstudy": 6, "backtest.evidence": 7,
     "backtest.sweep": 7, "backtest.present": 7,
     "backtest.report": 8,
     "backtest.cli": 9, "backtest.__main__": 9,

@@ -54,6 +54,9 @@ def _register() -> None:
     from backtest.cli.now import now_cmd
 
     app.command("now")(now_cmd)
+    from backtest.cli.forecasts import forecasts_cmd
+
+    app.command("forecasts")(forecasts_cmd)
 
 
 _register()

@@ -11,11 +11,11 @@ import typer
 
 from backtest._typing import AbnormalModel, EventAnchor, EventShow, EventTiming
 from backtest.cli.common import CacheDirOpt, DataDirOpt, FormatOpt, OfflineOpt, make_store
-from backtest.eventstudy import event_study, parse_dates, select_events
+from backtest.eventstudy import event_study, parse_dates, select_events, windows_text
 from backtest.exceptions import ParameterError
 from backtest.regimes.events import EVENT_SETS, Event
 
-__all__ = ["events_cmd"]
+__all__ = ["events_cmd", "parse_windows"]
 
 
 def _split(values: list[str]) -> list[str]:
@@ -35,9 +35,13 @@ SetOpt = Annotated[str | None, typer.Option(
     "rmp = reserve-management purchases).", show_default=False)]
 DatesOpt = Annotated[str | None, typer.Option(
     "--dates", help="Plain event dates, YYYY-MM-DD,YYYY-MM-DD,...", show_default=False)]
-WindowOpt = Annotated[int, typer.Option(
+WindowOpt = Annotated[str, typer.Option(
     "--window", "-n", help="Sessions from the close before the event session to the last "
-    "close (1: the event session's own move).")]
+    "close (1: the event session's own move); several horizons comma-separated, e.g. "
+    "21,63,126.")]
+EventOpt = Annotated[str | None, typer.Option(
+    "--event", help="One episode on its own: the events-file row(s) announced on "
+    "YYYY-MM-DD (with --events FILE, that file's).", show_default=False)]
 AnchorOpt = Annotated[EventAnchor, typer.Option(
     help="Date events by announcement or by effective date.")]
 TimingOpt = Annotated[EventTiming, typer.Option(
@@ -57,9 +61,44 @@ ShowOpt = Annotated[EventShow, typer.Option(
     "separated by a blank line).")]
 
 
+def parse_windows(text: str) -> list[int]:
+    """``21,63,126`` -> [21, 63, 126] (each checked by the study: at least 1).
+
+    Raises
+    ------
+    ParameterError
+        A token that is not a whole number.
+    """
+    out = []
+    for tok in (t.strip() for t in str(text).split(",")):
+        try:
+            out.append(int(tok))
+        except ValueError:
+            raise ParameterError(f"--window takes whole numbers of sessions, one or several "
+                                 f"comma-separated (e.g. 21 or 21,63,126); got {text!r}."
+                                 ) from None
+    return list(dict.fromkeys(out))
+
+
+def _one_episode(day: str, events_file: Path | None) -> list[Event | pd.Timestamp]:
+    """The events-file rows announced on ``day`` (ParameterError when there is none)."""
+    target = parse_dates(day)
+    rows = [e for e in select_events(None, events_file) if pd.Timestamp(e.announced) in target]
+    if not rows:
+        raise ParameterError(f"--event {day}: no event of the events file was announced that "
+                             "day (see the announced column of backtest/regimes/events.csv); "
+                             "use one of those dates, or --dates for any date.")
+    return list(rows)
+
+
 def _choose_events(dates: str | None, set_name: str | None,
-                   events_file: Path | None) -> list[Event | pd.Timestamp]:
-    """The events of exactly one of --dates, --set/--events."""
+                   events_file: Path | None, event: str | None = None
+                   ) -> list[Event | pd.Timestamp]:
+    """The events of exactly one of --dates, --set/--events, --event."""
+    if event is not None:
+        if dates is not None or set_name is not None:
+            raise ParameterError("--event cannot be combined with --dates or --set; pick one.")
+        return _one_episode(event, events_file)
     if dates is not None and (set_name is not None or events_file is not None):
         raise ParameterError("--dates cannot be combined with --set or --events; pick one.")
     if dates is not None:
@@ -77,7 +116,8 @@ def events_cmd(
     events_file: EventsFileOpt = None,
     set_name: SetOpt = None,
     dates: DatesOpt = None,
-    window: WindowOpt = 1,
+    event: EventOpt = None,
+    window: WindowOpt = "1",
     anchor: AnchorOpt = "announce",
     timing: TimingOpt = "intraday",
     benchmark: BenchmarkOpt = None,
@@ -93,17 +133,19 @@ def events_cmd(
 
     For each event the move runs from the close before the event session to the
     close WINDOW sessions later; then per series the total, mean, std and
-    t-statistic (mean / (std / sqrt(n))). An event on a non-trading day maps to
-    the next session. Give events with --set, --events (all of a file, or a set
-    from it) or --dates.
+    t-statistic (mean / (std / sqrt(n))). Levels (WALCL, WRESBAL, RRPONTSYD,
+    NETLIQ, ...) are measured as changes in their own units. An event on a
+    non-trading day maps to the next session. Give events with --set, --events
+    (all of a file, or a set from it), --event (one episode) or --dates.
     """
     refs = _split(series)
     if not refs:
         raise ParameterError("--series is empty; e.g. --series DGS10,SPY.")
-    chosen = _choose_events(dates, set_name, events_file)
+    windows = parse_windows(window)
+    chosen = _choose_events(dates, set_name, events_file, event)
     store = make_store(data_dir, cache_dir, offline=offline)
-    result = event_study(
-        refs, chosen, window=window, store=store, anchor=anchor, timing=timing,
+    results = [event_study(
+        refs, chosen, window=w, store=store, anchor=anchor, timing=timing,
         benchmark=benchmark, abnormal=abnormal, on_missing="skip" if skip_missing else "raise",
-    )
-    sys.stdout.write(result.to_text(show, fmt))
+    ) for w in windows]
+    sys.stdout.write(windows_text(results, show, fmt))

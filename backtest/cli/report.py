@@ -52,6 +52,10 @@ def scorecard_cmd(
         "--format", help="Output on stdout.")] = "table",
     out: Annotated[Path | None, typer.Option(
         help="Also write the HTML report to this file.")] = None,
+    claims: Annotated[Path | None, typer.Option(
+        "--claims", help="Your own claims, a TOML file of [[claim]] tables (format in "
+        "backtest/report/scorecard_user.py), tested after the playbook's.",
+        show_default=False)] = None,
     reps: RepsOpt = 1000,
     block: BlockOpt = 20,
     level: LevelOpt = 0.95,
@@ -61,12 +65,14 @@ def scorecard_cmd(
 ) -> None:
     """Test every playbook claim on the data: statistic, interval and verdict."""
     from backtest.report import check_html_path, scorecard, write_html
+    from backtest.report.scorecard_user import load_user_claims
 
     if out is not None:
         check_html_path(out)  # before the work, not after
     spec = BootstrapSpec(block=block, reps=reps, level=level)
+    user = load_user_claims(claims) if claims is not None else []
     store = make_store(data_dir, cache_dir, offline=offline)
-    sc = scorecard(store, classifier, spec)
+    sc = scorecard(store, classifier, spec, user_claims=user)
     _print(sc.to_text(fmt))
     if out is not None:
         typer.echo(f"wrote {write_html(out, sc.to_html())}", err=True)

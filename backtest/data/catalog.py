@@ -19,6 +19,7 @@ from backtest._typing import (
     SeriesKind,
     Source,
 )
+from backtest.data.derived import NETLIQ_PARTS
 from backtest.exceptions import UnknownSeriesError
 
 __all__ = [
@@ -355,6 +356,16 @@ _ENTRIES: list[SeriesSpec] = [
         "T2S10S", "derived", "2s10s curve: DGS10 minus DGS2", "daily", "percentage points",
         DERIVED, inputs=("DGS2", "DGS10"),
     ),
+    # net liquidity's parts in one unit (issue #14): RRP in USD millions, and the 4- and
+    # 13-week changes of NETLIQ split into WALCL, TGA (minus its change) and RRP (minus its)
+    SeriesSpec(
+        "RRP_MN", "derived", "ON RRP volume in USD millions (RRPONTSYD x 1000)", "daily",
+        "USD millions", DERIVED, inputs=("RRPONTSYD",),
+    ),
+    *(SeriesSpec(sid, "derived", f"Net liquidity {part} change over {weeks} weeks"
+                 + ("" if part == "total" else " (its contribution)"), "daily", "USD millions",
+                 DERIVED, inputs=("WALCL", "WTREGEN", "RRPONTSYD"))
+      for sid, (part, weeks) in NETLIQ_PARTS.items()),
 ]
 
 CATALOG: dict[str, SeriesSpec] = {s.id: s for s in _ENTRIES}

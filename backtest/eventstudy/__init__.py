@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from backtest.eventstudy.dates import event_session, parse_dates, select_events
 from backtest.eventstudy.measure import MOVE_COLUMNS, SUMMARY_COLUMNS, EventSkippedWarning
-from backtest.eventstudy.result import EventStudyResult
+from backtest.eventstudy.result import EventStudyResult, windows_text
 from backtest.eventstudy.series import measure_of
 from backtest.eventstudy.study import event_study
 
@@ -33,4 +33,5 @@ __all__ = [
     "measure_of",
     "parse_dates",
     "select_events",
+    "windows_text",
 ]

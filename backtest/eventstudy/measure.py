@@ -45,7 +45,7 @@ MIN_ESTIMATION_RETURNS = 100
 MOVE_COLUMNS: tuple[str, ...] = (
     "date", "series", "event", "label", "kind", "event_session", "start_close_date",
     "end_close_date", "start_value", "end_value", "change_bp", "return", "abnormal_return",
-    "benchmark_return", "beta",
+    "benchmark_return", "beta", "change",
 )
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "series", "measure", "n", "total", "mean", "std", "t_stat", "p_value",
@@ -202,6 +202,8 @@ def _path(
         v = tr.value[q]
         if tr.measure == "change_bp":
             move, abn = 100.0 * (v - v0), math.nan
+        elif tr.measure == "change":
+            move, abn = v - v0, math.nan
         else:
             move = v / v0 - 1.0
             abn = math.nan
@@ -235,8 +237,11 @@ def measure_event(tr: _Track, bm: _Track | None, returns: tuple[np.ndarray, np.n
         bw = _window(bm, ev, p, window)
         bench_ret = bw.end / bw.start - 1.0
         beta = 1.0 if abnormal == "market" else _beta(*returns, p, tr, bm, ev)
+    level = round(w.end - w.start, 8) if tr.measure == "change" else math.nan
     if tr.measure == "change_bp":
         change, rtn = round(100.0 * (w.end - w.start), 8), math.nan
+    elif tr.measure == "change":
+        change, rtn = math.nan, math.nan
     else:
         change, rtn = math.nan, w.end / w.start - 1.0
         if not math.isnan(beta):
@@ -247,5 +252,6 @@ def measure_event(tr: _Track, bm: _Track | None, returns: tuple[np.ndarray, np.n
         "start_close_date": w.start_date, "end_close_date": w.end_date,
         "start_value": w.start, "end_value": w.end, "change_bp": change,
         "return": rtn, "abnormal_return": abn, "benchmark_return": bench_ret, "beta": beta,
+        "change": level,
     }
     return record, _path(tr, bm, ev, p, window, beta)

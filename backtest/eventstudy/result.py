@@ -13,15 +13,15 @@ from backtest.exceptions import ParameterError
 if TYPE_CHECKING:  # plotly is imported lazily, by the report layer's figure code
     from plotly.graph_objects import Figure
 
-__all__ = ["EventFormat", "EventShow", "EventStudyResult"]
+__all__ = ["EventFormat", "EventShow", "EventStudyResult", "windows_text"]
 
 
 # columns of the table view (csv carries every column of the tidy frame)
 _TABLE_COLUMNS = [
     "date", "series", "kind", "event_session", "start_close_date", "end_close_date",
-    "start_value", "end_value", "change_bp", "return", "abnormal_return", "beta",
+    "start_value", "end_value", "change_bp", "change", "return", "abnormal_return", "beta",
 ]
-_OPTIONAL = ("change_bp", "return", "abnormal_return", "beta")
+_OPTIONAL = ("change_bp", "change", "return", "abnormal_return", "beta")
 _DATES = ("date", "event_session", "start_close_date", "end_close_date")
 
 
@@ -38,8 +38,9 @@ class EventStudyResult:
         ``end_close_date`` (observations used), ``start_value`` and
         ``end_value`` (series units), ``change_bp`` (basis points, rates
         only), ``return`` (fraction, prices only), ``abnormal_return``
-        (fraction, prices with a benchmark), ``benchmark_return`` (fraction)
-        and ``beta``; NaN where not applicable. Sorted by date, then series
+        (fraction, prices with a benchmark), ``benchmark_return`` (fraction),
+        ``beta`` and ``change`` (levels, in the series' own units); NaN where
+        not applicable. Sorted by date, then series
         in the order given.
     stats : DataFrame
         One row per series, columns :data:`SUMMARY_COLUMNS`: ``measure`` (the
@@ -104,8 +105,11 @@ class EventStudyResult:
         if fmt == "csv":
             blocks = []
             if show in ("both", "moves"):
-                blocks.append(self.moves.to_csv(index=False, date_format="%Y-%m-%d",
-                                                float_format="%.10g", lineterminator="\n"))
+                moves = self.moves
+                if moves["change"].isna().all():  # no level series: the columns as before
+                    moves = moves.drop(columns="change")
+                blocks.append(moves.to_csv(index=False, date_format="%Y-%m-%d",
+                                           float_format="%.10g", lineterminator="\n"))
             if show in ("both", "summary"):
                 blocks.append(self.stats.to_csv(index=False, float_format="%.10g",
                                                 lineterminator="\n"))
@@ -134,3 +138,31 @@ class EventStudyResult:
         with pd.option_context("display.width", 200, "display.max_columns", None,
                                "display.float_format", "{:.6g}".format):
             return head + "\n" + str(self.stats.to_string(index=False))
+
+
+def windows_text(results: list[EventStudyResult], show: EventShow = "both",
+                 fmt: EventFormat = "table") -> str:
+    """What ``qtbt events --window N1,N2,...`` prints: one study per window.
+
+    A single result prints as :meth:`EventStudyResult.to_text`. Several print,
+    as tables, one block per window under a ``window N`` line; as CSV, the
+    moves of every window in one block and the summaries in another, each
+    with a leading ``window`` column.
+    """
+    if len(results) == 1 or show not in ("both", "moves", "summary"):
+        return results[0].to_text(show, fmt)  # also raises for a bad show or format
+    if fmt != "csv":
+        return "\n".join(f"== window {r.window} session(s) ==\n{r.to_text(show, fmt)}"
+                         for r in results)
+    blocks = []
+    if show in ("both", "moves"):
+        moves = pd.concat([r.moves.assign(window=r.window) for r in results], ignore_index=True)
+        if moves["change"].isna().all():
+            moves = moves.drop(columns="change")
+        blocks.append(moves[["window", *[c for c in moves if c != "window"]]].to_csv(
+            index=False, date_format="%Y-%m-%d", float_format="%.10g", lineterminator="\n"))
+    if show in ("both", "summary"):
+        stats = pd.concat([r.stats.assign(window=r.window) for r in results], ignore_index=True)
+        blocks.append(stats[["window", *[c for c in stats if c != "window"]]].to_csv(
+            index=False, float_format="%.10g", lineterminator="\n"))
+    return "\n".join(blocks)

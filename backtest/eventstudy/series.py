@@ -1,7 +1,8 @@
 """The series of an event study: how each is measured, and its values on every NYSE session.
 
-Only daily market series make sense; rates are measured in basis points,
-prices as returns (see :mod:`backtest.eventstudy.study`).
+Rates are measured in basis points, prices as returns, levels (weekly H.4.1
+balances, quarterly fund assets, RRP volumes) as changes in their own units
+(see :mod:`backtest.eventstudy.study`).
 """
 
 from __future__ import annotations
@@ -13,12 +14,21 @@ import pandas as pd
 
 from backtest._typing import EventMeasure
 from backtest.data.calendar import nyse_sessions
-from backtest.data.catalog import SeriesSpec, parse_series_ref
+from backtest.data.catalog import parse_series_ref
 from backtest.data.derived import DERIVED
 from backtest.data.store import DataStore
 from backtest.exceptions import EmptyRangeError, ParameterError
 
-__all__ = ["MAX_STALE_SESSIONS", "EventMeasure", "measure_of", "same_series"]
+__all__ = [
+    "MAX_STALE_SESSIONS",
+    "STALE_SESSIONS",
+    "EventMeasure",
+    "Track",
+    "measure_of",
+    "same_series",
+    "series_track",
+    "slow_frequency",
+]
 
 
 #: how many sessions an observation may be carried forward (bond-market holidays)
@@ -28,10 +38,10 @@ _RATE_UNITS = ("percent", "percentage points")
 
 
 @dataclass(frozen=True, eq=False)
-class _Track:
+class Track:
     """One series aligned to every NYSE session (carried forward a few sessions).
 
-    ``value``: observation (NaN where none in the last MAX_STALE_SESSIONS);
+    ``value``: observation (NaN where none in the last ``STALE_SESSIONS`` of its frequency);
     ``obs_date``: date of that observation as the source dates it;
     ``obs_pos``: position of the session that observation belongs to.
     """
@@ -46,56 +56,53 @@ class _Track:
 
 
 def measure_of(ref: str) -> EventMeasure:
-    """How moves of a series are measured: ``change_bp`` (rates) or ``return`` (prices).
+    """How moves of a series are measured.
+
+    ``change_bp`` for rates (percent or percentage points), ``return`` for
+    prices and index levels, ``change`` (end minus start, in the series' own
+    units) for every other level: H.4.1 balances (WALCL, WRESBAL, WLRRAL),
+    fund assets (MMMFFAQ027S), RRP volumes (RRPONTSYD, USD billions), NETLIQ.
+    Weekly, monthly and quarterly series are carried forward longer between
+    observations (:data:`STALE_SESSIONS`).
 
     Raises
     ------
     UnknownSeriesError
         Unknown id (with close matches).
     ParameterError
-        Series that are not daily market series (weekly H.4.1 balances,
-        monthly or quarterly macro data, quantities such as RRPONTSYD, a
-        Volume column); the message suggests daily series instead.
+        A Volume column (trading volume is neither a price nor a level to
+        follow around events).
     """
     spec, field = parse_series_ref(ref)
-    _check_daily(spec, ref)
-    if spec.kind == "factors":
-        return "return"
-    if spec.kind == "ohlcv":
-        if field == "Volume":
-            raise ParameterError(
-                f"{ref} is trading volume, not a price; use {spec.id} (adjusted close) or "
-                f"{spec.id}.Close."
-            )
+    if spec.kind == "ohlcv" and field == "Volume":
+        raise ParameterError(
+            f"{ref} is trading volume, not a price; use {spec.id} (adjusted close) or "
+            f"{spec.id}.Close."
+        )
+    if spec.kind in ("factors", "ohlcv"):
         return "return"
     if spec.units in _RATE_UNITS:
         return "change_bp"
     if spec.units.startswith("index"):
         return "return"
-    raise ParameterError(
-        f"{spec.id} is measured in {spec.units}, neither a rate (reported in bp) nor a price "
-        "(reported as a return); event studies take yields, spreads and prices, e.g. DGS10, "
-        "T2S10S, SOFR_IORB, SPY."
-    )
+    return "change"
 
 
-def _check_daily(spec: SeriesSpec, ref: str) -> None:
-    hint = "use a daily market series such as DGS10, T2S10S, SOFR_IORB or SPY"
+def slow_frequency(ref: str) -> str | None:
+    """The frequency of ``ref`` or of its slowest input when not daily, else None."""
+    spec, _ = parse_series_ref(ref)
     if spec.frequency != "daily":
-        raise ParameterError(
-            f"{ref} is a {spec.frequency} series ({spec.title}); event windows are measured "
-            f"in trading sessions, so {hint}."
-        )
+        return spec.frequency
     if spec.source == "derived":
-        slow = [i for i in spec.inputs if parse_series_ref(i)[0].frequency != "daily"]
-        if slow:
-            freq = parse_series_ref(slow[0])[0].frequency
-            raise ParameterError(
-                f"{ref} is built from {freq} series ({', '.join(slow)}), so it moves only when "
-                f"they are published; {hint}."
-            )
         for i in spec.inputs:
-            _check_daily(parse_series_ref(i)[0], i)
+            slow = slow_frequency(i)
+            if slow is not None:
+                return slow
+    return None
+
+
+#: sessions an observation may be carried forward, by the series' (slowest) frequency
+STALE_SESSIONS = {"daily": MAX_STALE_SESSIONS, "weekly": 10, "monthly": 30, "quarterly": 70}
 
 
 def _observations(ref: str, store: DataStore) -> pd.DataFrame:
@@ -129,7 +136,7 @@ def _observations(ref: str, store: DataStore) -> pd.DataFrame:
     return frame[~frame.index.duplicated(keep="last")]
 
 
-def _track(ref: str, store: DataStore) -> _Track:
+def _track(ref: str, store: DataStore) -> Track:
     measure = measure_of(ref)
     obs = _observations(ref, store)
     if obs.empty:
@@ -142,7 +149,8 @@ def _track(ref: str, store: DataStore) -> _Track:
     value[pos] = obs["value"].to_numpy(dtype="float64")
     obs_pos[pos] = pos
     # carry each observation forward at most MAX_STALE_SESSIONS sessions
-    filled = pd.Series(np.where(obs_pos >= 0, obs_pos, np.nan)).ffill(limit=MAX_STALE_SESSIONS)
+    limit = STALE_SESSIONS[slow_frequency(ref) or "daily"]
+    filled = pd.Series(np.where(obs_pos >= 0, obs_pos, np.nan)).ffill(limit=limit)
     carried = filled.to_numpy()
     have = ~np.isnan(carried)
     src = np.where(have, carried, 0).astype(np.int64)
@@ -151,8 +159,25 @@ def _track(ref: str, store: DataStore) -> _Track:
     date_by_pos = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     date_by_pos[pos] = obs["obs_date"].to_numpy(dtype="datetime64[ns]")
     obs_date = np.where(have, date_by_pos[src], np.datetime64("NaT"))
-    return _Track(ref, measure, value, obs_date, obs_pos,
+    return Track(ref, measure, value, obs_date, obs_pos,
                   pd.Timestamp(obs["obs_date"].iloc[0]), pd.Timestamp(obs["obs_date"].iloc[-1]))
+
+
+#: the private name the event-study modules use
+_Track = Track
+
+
+def series_track(ref: str, store: DataStore) -> Track:
+    """``ref`` on every NYSE session (observations carried forward a few sessions).
+
+    Raises
+    ------
+    UnknownSeriesError, ParameterError
+        See :func:`measure_of`.
+    EmptyRangeError
+        The series has no observation.
+    """
+    return _track(ref, store)
 
 
 def same_series(a: str, b: str) -> bool:

@@ -23,7 +23,11 @@ observation between ``t`` and ``t+N-1``. The dates actually used are reported
 **Data view.** Moves use each series at its own observation date (market
 closes need no release lag to be measured after the fact), never the
 release-lagged point-in-time view used for signals. Only daily series make
-sense: weekly H.4.1 balances, monthly and quarterly macro series are refused.
+sense for the *timing*: weekly H.4.1 balances (Wednesday levels), monthly and
+quarterly series are read at their observation dates too, carried forward
+until the next one (:data:`~backtest.eventstudy.series.STALE_SESSIONS`), so a
+window shorter than their spacing may hold no new observation (an error that
+says to widen it).
 
 **Units.** Series in percent or percentage points (yields, spreads,
 breakevens, OAS, policy rates, ``T2S10S``, ``SOFR_IORB``) are reported as
@@ -31,8 +35,10 @@ breakevens, OAS, policy rates, ``T2S10S``, ``SOFR_IORB``) are reported as
 index levels such as ``SP500``, ``VIXCLS``, ``DTWEXBGS``) are reported as the
 simple ``return`` end / start - 1 (a fraction: 0.03 is 3 %). Daily
 Fama-French factors (percent returns) are compounded into a total-return
-index (1 at their first day) and treated as prices. Quantities such as
-``RRPONTSYD`` (USD billions) are refused.
+index (1 at their first day) and treated as prices. Every other level
+(``WALCL``, ``WRESBAL``, ``WLRRAL`` and ``NETLIQ`` in USD millions,
+``RRPONTSYD`` in USD billions, ``MMMFFAQ027S``) is reported as ``change`` =
+end - start, in the series' own units.
 
 **Abnormal returns.** With a ``benchmark`` (a price series such as ``SPY``),
 price series also get ``abnormal_return`` = return - beta x benchmark return
@@ -253,7 +259,7 @@ def _moves_frame(records: list[dict[str, object]], refs: list[str]) -> pd.DataFr
     for c in ("date", "event_session", "start_close_date", "end_close_date"):
         moves[c] = pd.to_datetime(moves[c])
     for c in ("start_value", "end_value", "change_bp", "return", "abnormal_return",
-              "benchmark_return", "beta"):
+              "benchmark_return", "beta", "change"):
         moves[c] = moves[c].astype("float64")
     order = {r: i for i, r in enumerate(refs)}
     return moves.sort_values(["date", "series"], key=lambda s: s.map(order)

@@ -46,7 +46,9 @@ def event_study_figure(result: EventStudyResult, abnormal: bool = False) -> Figu
         raise ParameterError("abnormal=True needs a study run with a benchmark.")
     stats = result.summary()
     refs = list(stats["series"])
-    rates = dict(zip(stats["series"], stats["measure"] == "change_bp", strict=True))
+    rates = dict(zip(stats["series"], stats["measure"] != "return", strict=True))
+    units = dict(zip(stats["series"], stats["measure"].map({"change_bp": "bp"}).fillna("change"),
+                     strict=True))
     fig = make_subplots(rows=max(len(refs), 1), cols=1, shared_xaxes=True,
                         subplot_titles=refs, vertical_spacing=0.08)
     for i, ref in enumerate(refs, start=1):
@@ -64,7 +66,7 @@ def event_study_figure(result: EventStudyResult, abnormal: bool = False) -> Figu
             ),
             row=i, col=1,
         )
-        fig.update_yaxes(title_text="bp" if rate else "%", row=i, col=1)
+        fig.update_yaxes(title_text=units[ref] if rate else "%", row=i, col=1)
         fig.add_vline(x=0, line_dash="dot", line_color="grey", row=i, col=1)
     fig.update_xaxes(title_text="sessions after the close before the event", row=len(refs),
                      col=1)

@@ -42,7 +42,7 @@ episodes or fewer is flagged.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +55,7 @@ from backtest.exceptions import ParameterError
 from backtest.provenance import package_versions
 from backtest.report.bootstrap import BootstrapSpec
 from backtest.report.charts import scorecard_figure
+from backtest.report.scorecard_claims import MEASURES
 from backtest.report.scorecard_data import (
     NO_DATA,
     SERIES,
@@ -62,7 +63,8 @@ from backtest.report.scorecard_data import (
     WindowSpec,
     load_score_data,
 )
-from backtest.report.scorecard_measures import MEASURES, Builder
+from backtest.report.scorecard_measures import Builder
+from backtest.report.scorecard_netliq import decompose
 from backtest.report.scorecard_report import (
     UNITS,
     scorecard_csv,
@@ -71,6 +73,7 @@ from backtest.report.scorecard_report import (
     scorecard_markdown,
     scorecard_text,
 )
+from backtest.report.scorecard_user import UserClaim, measure_user_claim, user_refs
 
 if TYPE_CHECKING:
     from plotly.graph_objects import Figure
@@ -145,6 +148,10 @@ class Scorecard:
         Series id -> source, origin, sha256.
     versions : dict
         Package versions.
+    decomposition : DataFrame
+        Each QT episode's change in net liquidity split into WALCL, TGA and
+        RRP (USD billions; see
+        :func:`backtest.report.scorecard_netliq.decompose`).
     """
 
     rows: pd.DataFrame
@@ -156,6 +163,7 @@ class Scorecard:
     windows: WindowSpec
     provenance: dict[str, dict[str, str]]
     versions: dict[str, str]
+    decomposition: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self) -> pd.DataFrame:
         """One row per claim with its verdict (see :attr:`claims`)."""
@@ -196,9 +204,9 @@ class Scorecard:
         return scorecard_figure(t.assign(label=labels), UNITS)
 
 
-def _summarise(rows: pd.DataFrame) -> pd.DataFrame:
+def _summarise(rows: pd.DataFrame, claims: Sequence[Claim] = CLAIMS) -> pd.DataFrame:
     out = []
-    for c in CLAIMS:
+    for c in claims:
         t = rows[(rows["claim"] == c.id) & (rows["role"] == "test")]
         verdicts = t["verdict"].tolist()
         n_ep = int(t["episodes"].min()) if len(t) else 0
@@ -222,6 +230,7 @@ def scorecard(
     start: DateLike = "2003-01-02",
     end: DateLike | None = None,
     data: ScoreData | None = None,
+    user_claims: Sequence[UserClaim] = (),
 ) -> Scorecard:
     """Test every playbook claim on the data.
 
@@ -240,16 +249,28 @@ def scorecard(
     data : ScoreData, optional
         Pre-loaded inputs (then ``store``, ``classifier``, ``start`` and
         ``end`` are ignored).
+    user_claims : sequence of UserClaim, optional
+        Your claims (:func:`backtest.report.scorecard_user.load_user_claims`),
+        tested after the playbook's.
 
     Returns
     -------
     Scorecard
     """
-    d = data if data is not None else load_score_data(store, classifier, start, end)
+    extra = user_refs(user_claims)
+    d = data if data is not None else load_score_data(store, classifier, start, end, extra)
+    missing = [r for r in extra if r not in d.panel.columns]
+    if missing:
+        raise ParameterError(f"user claims read {', '.join(missing)}, which the pre-loaded "
+                             "data lacks; load it with load_score_data(..., extra=[...]).")
     b = Builder(d, bootstrap or BootstrapSpec(), windows or WindowSpec())
     for claim, measure in MEASURES:
         measure(b, claim)
+    for uc in user_claims:
+        measure_user_claim(b, uc)
     rows = pd.DataFrame(b.rows, columns=ROW_COLUMNS)
     idx = d.panel.index
-    return Scorecard(rows, _summarise(rows), d.classifier, f"{idx[0]:%Y-%m-%d}",
-                     f"{idx[-1]:%Y-%m-%d}", b.spec, b.windows, d.provenance, _versions())
+    every = (*CLAIMS, *(uc.claim for uc in user_claims))
+    return Scorecard(rows, _summarise(rows, every), d.classifier, f"{idx[0]:%Y-%m-%d}",
+                     f"{idx[-1]:%Y-%m-%d}", b.spec, b.windows, d.provenance, _versions(),
+                     decompose(d.panel, d.labels))

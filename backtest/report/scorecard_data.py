@@ -23,7 +23,9 @@ from backtest.regimes.events import Event, load_events
 __all__ = ["NO_DATA", "SERIES", "ScoreData", "WindowSpec", "load_score_data"]
 
 SERIES = ("IWD", "IWF", "FF3_DAILY.HML", "UUP", "DTWEXBGS", "TLT", "DGS10", "T2S10S", "GLD",
-          "EEM", "NETLIQ", "GSPC", "SOFR_IORB", "EFFR_IORB")
+          "EEM", "NETLIQ", "GSPC", "SOFR_IORB", "EFFR_IORB", "VIXCLS", "BAMLH0A0HYM2",
+          "BAMLC0A0CM", "WRESBAL", "M2SL", "DGS2", "DGS30", "QQQ", "SPY", "SPY.Volume",
+          "T5YIE", "DFEDTARU", "WALCL", "WTREGEN", "RRPONTSYD", "QUAL", "USMV")
 #: verdict of a test with no session of data, and of a claim whose every test has none
 NO_DATA = "no data"
 
@@ -81,8 +83,9 @@ class ScoreData:
 
 
 def load_score_data(store: DataStore | str | Path | None = None, classifier: str = "calendar",
-                    start: DateLike = "2003-01-02", end: DateLike | None = None) -> ScoreData:
-    """Read the scorecard's series and label the sessions.
+                    start: DateLike = "2003-01-02", end: DateLike | None = None,
+                    extra: Sequence[str] = ()) -> ScoreData:
+    """Read the scorecard's series (and ``extra`` ones, for user claims); label the sessions.
 
     Raises
     ------
@@ -93,14 +96,15 @@ def load_score_data(store: DataStore | str | Path | None = None, classifier: str
     """
     store = as_store(store, "scorecard")
     check_classifier_name(classifier)
-    panel = build_panel(list(SERIES), start=start, end=end, asof="observation", store=store,
+    refs = list(dict.fromkeys([*SERIES, *extra]))
+    panel = build_panel(refs, start=start, end=end, asof="observation", store=store,
                         on_stale="ignore")
-    for ref in SERIES:
+    for ref in refs:
         last = last_known_session(ref, store, "observation")
         if last is not None:
             panel.loc[panel.index > last, ref] = np.nan
     labels = regime_labels(pd.DatetimeIndex(panel.index), store, classifier)
-    used = _base_ids(SERIES) | ({"WSHOSHO"} if classifier == "data" else set())
+    used = _base_ids(refs) | ({"WSHOSHO"} if classifier == "data" else set())
     prov = {k: {"source": v["source"], "origin": v["origin"], "sha256": v["sha256"]}
             for k, v in store.provenance().items() if k in used}
     return ScoreData(panel, labels, load_events(), prov, classifier)

@@ -13,21 +13,35 @@ import numpy as np
 import pandas as pd
 
 from backtest import claims as cl
-from backtest.claims import SCORED, Claim
+from backtest.claims import Claim
 from backtest.metrics import TRADING_DAYS, episodes
 from backtest.report.bootstrap import BootstrapSpec, percentile_interval, replicates, verdict
 from backtest.report.scorecard_data import NO_DATA, ScoreData, WindowSpec
 from backtest.report.stats import regime_order
 
-__all__ = ["MEASURES", "Builder"]
+__all__ = ["CORE_MEASURES", "Builder", "bp_change", "regime_runs", "returns"]
 
 
-def _returns(panel: pd.DataFrame, ref: str) -> pd.Series:
+def returns(panel: pd.DataFrame, ref: str) -> pd.Series:
+    """Daily simple returns of ``panel[ref]`` (fractions)."""
     return panel[ref].pct_change(fill_method=None)
 
 
-def _bp_change(panel: pd.DataFrame, ref: str) -> pd.Series:
+def bp_change(panel: pd.DataFrame, ref: str) -> pd.Series:
+    """Daily changes of ``panel[ref]`` (percent) in basis points."""
     return panel[ref].diff() * 100.0
+
+
+def regime_runs(labels: pd.Series, regime: str) -> list[pd.DatetimeIndex]:
+    """The sessions of every episode (contiguous run) of ``regime``, in time order."""
+    idx = pd.DatetimeIndex(labels.index)
+    runs = episodes(labels)
+    out = []
+    for start, end, lab in zip(pd.DatetimeIndex(runs["start"]), pd.DatetimeIndex(runs["end"]),
+                               runs["label"].tolist(), strict=True):
+        if lab == regime:
+            out.append(idx[(idx >= start) & (idx <= end)])
+    return out
 
 
 @dataclass
@@ -80,6 +94,31 @@ class Builder:
             self.add(claim, test, reg, "test" if reg in tests else "context", direction, unit,
                      value, lo, hi, len(v), len(v), n_ep)
 
+    def episodes_of(self, dates: pd.Index) -> int:
+        """How many regime episodes (runs of one label) hold at least one of ``dates``."""
+        if len(dates) == 0:
+            return 0
+        runs = episodes(self.data.labels)
+        ends = pd.DatetimeIndex(runs["end"])
+        pos = ends.searchsorted(pd.DatetimeIndex(dates))
+        return len(set(pos[pos < len(runs)].tolist()))
+
+    def contrast(self, claim: Claim, test: str, window: str, a: pd.Series, b: pd.Series,
+                 unit: str, scale: float, direction: int, role: str = "test") -> None:
+        """Row for mean(``a``) minus mean(``b``) (scaled), each resampled on its own.
+
+        ``a`` and ``b`` are daily values indexed by session (NaN dropped); the
+        episodes are those holding a session of ``a``; ``days`` counts each
+        session once (``b`` may include ``a``'s sessions), ``obs`` both groups.
+        """
+        a, b = a.dropna(), b.dropna()
+        ma, _, _, ra = self.mean_ci(a.to_numpy(), scale, f"{claim.id}/{test}/{window}/a")
+        mb, _, _, rb = self.mean_ci(b.to_numpy(), scale, f"{claim.id}/{test}/{window}/b")
+        lo, hi = percentile_interval(ra - rb, self.spec.level)
+        days = len(a.index.union(b.index)) if len(a) and len(b) else 0  # each session once
+        self.add(claim, test, window, role, direction, unit, ma - mb, float(lo[0]),
+                 float(hi[0]), days, len(a) + len(b), self.episodes_of(a.index))
+
     def event_windows(self, kind: str, anchor: str, offset: int, length: int
                       ) -> list[pd.DatetimeIndex]:
         """Session windows ``[t + offset, t + offset + length)`` around each event of ``kind``."""
@@ -113,7 +152,7 @@ class Builder:
 
 def _value(b: Builder, c: Claim) -> None:
     p = b.data.panel
-    b.by_regime(c, "IWD - IWF return", _returns(p, "IWD") - _returns(p, "IWF"), "ann_return",
+    b.by_regime(c, "IWD - IWF return", returns(p, "IWD") - returns(p, "IWF"), "ann_return",
                 TRADING_DAYS, 1, ["QT"])
     b.by_regime(c, "HML factor return", p["FF3_DAILY.HML"] / 100.0, "ann_return",
                 TRADING_DAYS, 1, ["QT"])
@@ -122,18 +161,18 @@ def _value(b: Builder, c: Claim) -> None:
 def _dollar(b: Builder, c: Claim) -> None:
     p = b.data.panel
     for ref, name in (("UUP", "UUP return"), ("DTWEXBGS", "broad dollar (DTWEXBGS) return")):
-        b.by_regime(c, name, _returns(p, ref), "ann_return", TRADING_DAYS, 1, ["QT"])
+        b.by_regime(c, name, returns(p, ref), "ann_return", TRADING_DAYS, 1, ["QT"])
 
 
 def _duration(b: Builder, c: Claim) -> None:
     p = b.data.panel
-    b.by_regime(c, "TLT return", _returns(p, "TLT"), "ann_return", TRADING_DAYS, -1, ["QT"])
-    b.by_regime(c, "10-year yield change", _bp_change(p, "DGS10"), "bp_per_year",
+    b.by_regime(c, "TLT return", returns(p, "TLT"), "ann_return", TRADING_DAYS, -1, ["QT"])
+    b.by_regime(c, "10-year yield change", bp_change(p, "DGS10"), "bp_per_year",
                 TRADING_DAYS, 1, ["QT"])
 
 
 def _curve(b: Builder, c: Claim) -> None:
-    x = _bp_change(b.data.panel, "T2S10S")
+    x = bp_change(b.data.panel, "T2S10S")
     test = "2s10s change"
     b.by_regime(c, test, x, "bp_per_year", TRADING_DAYS, 1, ["end_of_qt"])
     b.after_qt(c, test, x, "bp_per_year", TRADING_DAYS, 1)
@@ -143,7 +182,7 @@ def _curve(b: Builder, c: Claim) -> None:
 def _after_qt(b: Builder, c: Claim) -> None:
     p = b.data.panel
     for ref, direction in (("UUP", -1), ("GLD", 1), ("EEM", 1)):
-        x = _returns(p, ref).dropna()
+        x = returns(p, ref).dropna()
         lab = b.data.labels.reindex(x.index)
         v = x[(lab == "end_of_qt").to_numpy()].to_numpy()
         value, lo, hi, _ = b.mean_ci(v, TRADING_DAYS, f"{c.id}/{ref}/end_of_qt")
@@ -221,11 +260,8 @@ def _funding(b: Builder, c: Claim) -> None:
         b.by_regime(c, f"{name} level", x, "bp", 1.0, 1, [])
 
 
-#: each scored claim with the function that adds its rows (tests and context)
-MEASURES: tuple[tuple[Claim, Callable[[Builder, Claim], None]], ...] = (
+#: the first seven claims with the function that adds their rows (tests and context)
+CORE_MEASURES: tuple[tuple[Claim, Callable[[Builder, Claim], None]], ...] = (
     (cl.VALUE, _value), (cl.DOLLAR, _dollar), (cl.DURATION, _duration), (cl.CURVE, _curve),
     (cl.AFTER_QT, _after_qt), (cl.NETLIQ, _netliq), (cl.FUNDING, _funding))
-if tuple(c for c, _ in MEASURES) != SCORED:  # every scored claim has exactly one measure
-    raise RuntimeError("backtest.claims.SCORED and the scorecard's measures differ: "
-                       f"{[c.id for c, _ in MEASURES]} vs {[c.id for c in SCORED]}")
 

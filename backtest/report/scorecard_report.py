@@ -19,6 +19,13 @@ from backtest.report.format import (
     text_table,
 )
 from backtest.report.html import Cell, figure_html, kv_table, page, section, table
+from backtest.report.netliq_chart import (
+    DECOMPOSITION_NOTE,
+    decomposition_figure,
+    decomposition_html,
+    decomposition_markdown,
+    decomposition_text,
+)
 
 if TYPE_CHECKING:  # the scorecard imports this module to render itself
     from backtest.report.scorecard import Scorecard
@@ -28,7 +35,9 @@ __all__ = ["UNITS", "scorecard_csv", "scorecard_html", "scorecard_json", "scorec
 
 #: display names of the statistics' units
 UNITS = {"ann_return": "return, % a year", "bp_per_year": "change, bp a year",
-         "bp": "spread, bp", "correlation": "correlation"}
+         "bp": "spread, bp", "correlation": "correlation", "ann_growth": "growth, % a year",
+         "points": "level, points", "usd_bn_per_year": "change, USD bn a year",
+         "return_21d": "return over 21 sessions, %"}
 
 _VERDICT_RULE = (
     "A test is supported when its interval excludes zero on the claimed side, contradicted "
@@ -46,8 +55,9 @@ def _fmt(unit: str) -> Formatter:
     def num(digits: int) -> Formatter:
         return lambda x: DASH if pd.isna(x) else f"{float(x):.{digits}f}"
 
-    return {"ann_return": pct, "bp_per_year": num(0), "bp": num(1),
-            "correlation": num(2)}.get(unit, num(3))
+    return {"ann_return": pct, "ann_growth": pct, "return_21d": pct, "bp_per_year": num(0),
+            "bp": num(1), "correlation": num(2), "points": num(1),
+            "usd_bn_per_year": num(0)}.get(unit, num(3))
 
 
 def _claimed(row: Mapping[Any, Any]) -> str:
@@ -89,7 +99,8 @@ def scorecard_text(sc: Scorecard) -> str:
     tests = [_row_cells(r) for r in sc.tests().to_dict("records")]
     return "\n".join([_header(sc), "", text_table(_CLAIM_HEADS, claims, _CLAIM_RIGHT), "",
                       text_table(_ROW_HEADS, tests, _ROW_RIGHT), "", _VERDICT_RULE,
-                      "Context rows (other regimes, lead/lag): --format csv, json or --out."])
+                      "Context rows (other regimes, lead/lag): --format csv, json or --out.",
+                      "", decomposition_text(sc.decomposition)])
 
 
 def scorecard_markdown(sc: Scorecard) -> str:
@@ -98,7 +109,9 @@ def scorecard_markdown(sc: Scorecard) -> str:
     tests = [_row_cells(r) for r in sc.tests().to_dict("records")]
     return "\n".join([f"**{_header(sc)}**", "", markdown_table(_CLAIM_HEADS, claims,
                                                                 _CLAIM_RIGHT), "",
-                      markdown_table(_ROW_HEADS, tests, _ROW_RIGHT), "", _VERDICT_RULE, ""])
+                      markdown_table(_ROW_HEADS, tests, _ROW_RIGHT), "", _VERDICT_RULE, "",
+                      "**Net liquidity under QT, by component**", "",
+                      decomposition_markdown(sc.decomposition), ""])
 
 
 def scorecard_csv(sc: Scorecard) -> str:
@@ -116,6 +129,8 @@ def scorecard_json(sc: Scorecard) -> str:
                     "baseline": sc.windows.baseline},
         "claims": sc.claims.to_dict("records"), "rows": sc.rows.to_dict("records"),
         "data": sc.provenance, "versions": sc.versions,
+        "decomposition": [{**r, "start": f"{r['start']:%Y-%m-%d}", "end": f"{r['end']:%Y-%m-%d}"}
+                          for r in sc.decomposition.to_dict("records")],
     }
     return json.dumps(to_jsonable(doc), indent=2, sort_keys=True, allow_nan=False) + "\n"
 
@@ -162,7 +177,11 @@ def scorecard_html(sc: Scorecard) -> str:
     body = [section("claims", "Verdicts", _claims_html(sc), _VERDICT_RULE),
             section("forest", "Tests at a glance", figure_html(sc.plot(), "fig-scorecard"),
                     "Each test's statistic with its interval, coloured by verdict; zero is "
-                    "marked.")]
+                    "marked."),
+            section("decomposition", "Net liquidity under QT: what offset the balance sheet",
+                    decomposition_html(sc.decomposition)
+                    + figure_html(decomposition_figure(sc.decomposition), "fig-decomposition"),
+                    DECOMPOSITION_NOTE)]
     for c in SCORED:
         body.append(section(f"claim-{c.id.replace('_', '-')}", c.statement,
                             _claim_rows_html(sc, c.id),
@@ -178,7 +197,8 @@ def scorecard_html(sc: Scorecard) -> str:
     body.append(section("provenance", "Settings, data checksums, versions",
                         kv_table(settings) + table(["series", "source", "sha256", "origin"],
                                                    data_rows) + kv_table(sc.versions)))
-    nav = [("claims", "Verdicts"), ("forest", "Chart"), ("provenance", "Provenance")]
+    nav = [("claims", "Verdicts"), ("forest", "Chart"), ("decomposition", "Net liquidity"),
+           ("provenance", "Provenance")]
     return page("qtbt · playbook scorecard", _header(sc), nav, "\n".join(body),
                 f"Rendered by qtbt {sc.versions.get('qtbt', '?')}; same data and settings give "
                 "the same bytes.")

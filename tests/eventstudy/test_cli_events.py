@@ -76,7 +76,11 @@ def test_table_output(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
      "past the last DGS10 data (2022-04-08)"),
     (["--series", "DGS10", "--dates", "2021-03-17"], "first observation is 2022-02-22"),
     (["--series", "DGS10", "--dates", "2022-03-32"], "'2022-03-32' does not parse"),
-    (["--series", "WALCL", "--dates", "2022-03-16"], "weekly series"),
+    (["--series", "SPY.Volume", "--dates", "2022-03-16"], "trading volume"),
+    (["--series", "DGS10", "--dates", "2022-03-16", "--window", "5,x"],
+     "--window takes whole numbers of sessions"),
+    (["--series", "DGS10", "--event", "2022-03-17"], "no event of the events file"),
+    (["--series", "DGS10", "--event", "2022-03-16", "--set", "qe"], "cannot be combined"),
     (["--series", "DGS10"], "Say which events: --set NAME"),
     (["--series", "DGS10", "--dates", "2022-03-16", "--set", "qe"], "cannot be combined"),
     (["--series", "DGS10", "--events", "no/such/file.csv"], "does not exist"),
@@ -117,3 +121,24 @@ def test_user_events_file_with_set(root: Path, tmp_path: Path,
     code, out, _ = run(["--series", "DGS10", "--events", str(path), "--anchor", "effective",
                         "--format", "csv", "--show", "moves", "--data-dir", str(root)], capsys)
     assert list(pd.read_csv(io.StringIO(out))["date"]) == ["2022-03-14", "2022-04-01"]
+
+
+def test_several_windows_and_one_episode(root: Path, capsys: pytest.CaptureFixture[str],
+                                         tmp_path: Path) -> None:
+    events = tmp_path / "events.csv"
+    events.write_text(default_events_path().read_text().splitlines()[0] + "\n"
+                      '2022-03-16,2022-03-16,QE,qe,"made up",x\n'
+                      '2022-03-21,2022-03-21,QE,qe,"another",x\n')
+    code, out, err = run(["--series", "DGS10,SPY", "--events", str(events), "--event",
+                          "2022-03-16", "--window", "1,3", "--format", "csv",
+                          "--data-dir", str(root)], capsys)
+    assert code == 0, err
+    moves, stats = (pd.read_csv(io.StringIO(b)) for b in out.split("\n\n"))
+    assert moves["window"].tolist() == [1, 1, 3, 3]
+    assert set(moves["date"]) == {"2022-03-16"}  # one episode only
+    assert moves["change_bp"].tolist()[0] == pytest.approx(-20.0)
+    assert stats[["window", "series", "n"]].values.tolist() == [
+        [1, "DGS10", 1], [1, "SPY", 1], [3, "DGS10", 1], [3, "SPY", 1]]
+    code, out, _ = run(["--series", "DGS10", "--event", "2022-03-16", "--events", str(events),
+                        "--window", "1,3", "--data-dir", str(root)], capsys)
+    assert code == 0 and "== window 1 session(s) ==" in out and "== window 3 session(s) ==" in out

@@ -100,3 +100,19 @@ def test_cli_window_past_snapshot_end(snapshot_dir: Path,
     err = capsys.readouterr().err
     assert code == 2
     assert f"past the last DGS10 data ({last:%Y-%m-%d})" in err
+
+
+def test_levels_around_the_end_of_qt2(snapshot_store: DataStore, snapshot_dir: Path) -> None:
+    """WALCL (weekly) and RRPONTSYD (daily, USD bn) changes over 21 sessions from the close
+    before 2025-10-29, against plain pandas on the FRED files."""
+    res = event_study(["WALCL", "RRPONTSYD"], ["2025-10-29"], window=21, store=snapshot_store)
+    spy = pd.read_csv(snapshot_dir / "yahoo" / "SPY.csv", index_col=0, parse_dates=True).index
+    p = int(spy.searchsorted(pd.Timestamp("2025-10-29")))
+    start, end = spy[p - 1], spy[p + 20]
+    for sid in ("WALCL", "RRPONTSYD"):
+        f = pd.read_csv(snapshot_dir / "fred" / f"{sid}.csv", index_col=0,
+                        parse_dates=True)[sid].dropna()
+        expected = float(f.loc[:end].iloc[-1] - f.loc[:start].iloc[-1])
+        row = res.moves.set_index("series").loc[sid]
+        assert row["change"] == pytest.approx(expected)
+        assert row["end_close_date"] == f.loc[:end].index[-1]

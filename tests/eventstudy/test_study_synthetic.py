@@ -269,17 +269,16 @@ def test_unknown_series_suggests(store: DataStore) -> None:
         event_study(["DGS1O"], ["2022-03-16"], store=store)
 
 
-@pytest.mark.parametrize(("ref", "pattern"), [
-    ("WALCL", "weekly series"),
-    ("CPIAUCSL", "monthly series"),
-    ("GDP", "quarterly series"),
-    ("NETLIQ", "built from weekly series"),
-    ("RRPONTSYD", "USD billions"),
-    ("SPY.Volume", "trading volume"),
-])
-def test_non_daily_or_non_market_series_refused(ref: str, pattern: str) -> None:
-    with pytest.raises(ParameterError, match=pattern):
-        measure_of(ref)
+@pytest.mark.parametrize("ref", ["WALCL", "WRESBAL", "WLRRAL", "MMMFFAQ027S", "GDP", "NETLIQ",
+                                 "RRPONTSYD"])
+def test_levels_are_changes_in_their_own_units(ref: str) -> None:
+    # issue #14: weekly, quarterly and quantity series are measured as level changes
+    assert measure_of(ref) == "change"
+
+
+def test_volume_is_refused() -> None:
+    with pytest.raises(ParameterError, match="trading volume"):
+        measure_of("SPY.Volume")
 
 
 def test_measures() -> None:
@@ -368,3 +367,23 @@ def test_to_text_is_what_qtbt_events_prints(make_snapshot: MakeSnapshot, show: s
     assert code == 0
     assert out == res.to_text(show, fmt)  # type: ignore[arg-type]
     assert ("summary: window 1" in out) == (show != "moves" and fmt == "table")
+
+
+def test_weekly_level_change_in_own_units(make_snapshot: MakeSnapshot) -> None:
+    """WALCL on Wednesdays (USD millions): 100 until 03-09, 90 from 03-16, 85 from 03-23."""
+    weds = pd.DatetimeIndex(["2022-03-02", "2022-03-09", "2022-03-16", "2022-03-23",
+                             "2022-03-30"])
+    walcl = pd.Series([100.0, 100.0, 90.0, 85.0, 85.0], index=weds)
+    store = DataStore(make_snapshot({"WALCL": walcl, "DGS10": flat(2.0)}))
+    res = event_study(["WALCL"], ["2022-03-16"], window=1, store=store)
+    row = res.moves.iloc[0]
+    # the close before Wed 03-16 is Tue 03-15: the last observation is Wed 03-09 (100)
+    assert row["start_close_date"] == ts("2022-03-09") and row["end_close_date"] == ts("2022-03-16")
+    assert row["change"] == pytest.approx(-10.0)
+    assert math.isnan(row["change_bp"]) and math.isnan(row["return"])
+    five = event_study(["WALCL"], ["2022-03-16"], window=6, store=store).moves.iloc[0]
+    assert five["change"] == pytest.approx(-15.0)  # to the 03-23 observation
+    assert res.summary()["measure"].tolist() == ["change"]
+    # a window holding no new weekly observation says so
+    with pytest.raises(EmptyRangeError, match="no observation between"):
+        event_study(["WALCL"], ["2022-03-17"], window=2, store=store)
