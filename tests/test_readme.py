@@ -3,9 +3,9 @@
 Every fenced ```python block runs in a fresh namespace, and every ``$ qtbt ...`` line of a
 ```console block runs through the CLI entry point and must exit 0. Both run from a scratch
 checkout folder whose ``../shared/data`` is the real snapshot and which holds the repository's
-``examples/``, exactly as a user in a checkout beside ``shared/`` would type them. A python block
-whose first line is ``# file: NAME`` is also written to ``NAME`` in that folder first (the
-README's "write this file, then run it" steps).
+``examples/``, exactly as a user in a checkout beside ``shared/`` would type them. A python or toml
+block whose first line is ``# file: NAME`` is also written to ``NAME`` in that folder first (the
+README's "write this file, then run it" steps; toml blocks are only written).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def beside_shared(tmp_path: Path, snapshot_dir: Path, monkeypatch: pytest.Monkey
     work = tmp_path / "checkout"
     work.mkdir()
     (work / "examples").symlink_to(REPO / "examples", target_is_directory=True)
-    for _, code in _blocks("python"):
+    for _, code in [*_blocks("python"), *_blocks("toml")]:
         named = _FILE.match(code)
         if named:
             (work / named.group(1)).write_text(code, encoding="utf-8")
