@@ -16,6 +16,7 @@ from backtest.strategy import resolve_strategy
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCRIPTS = sorted(p.name for p in EXAMPLES.glob("*.py"))
 RANGE = ["--start", "2018-01-02", "--end", "2020-12-31"]
+CATALOG = ["--catalog", str(EXAMPLES / "qtbt.toml")]  # the series examples declare
 
 
 def test_there_are_at_least_three_examples() -> None:
@@ -25,8 +26,8 @@ def test_there_are_at_least_three_examples() -> None:
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_example_runs_from_the_command_line(script: str, snapshot_dir: Path, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["run", str(EXAMPLES / script), *RANGE, "--data-dir", str(snapshot_dir),
-                 "--out", str(tmp_path), "--run-id", "ex"])
+    code = main(["run", str(EXAMPLES / script), *RANGE, *CATALOG, "--data-dir",
+                 str(snapshot_dir), "--out", str(tmp_path), "--run-id", "ex"])
     out, err = capsys.readouterr()
     assert code == 0, err
     name = resolve_strategy(str(EXAMPLES / script)).name

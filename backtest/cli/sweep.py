@@ -31,6 +31,7 @@ import typer
 from backtest.cli.common import (
     ConfigOptions,
     DataOptions,
+    WalkForwardConfigOptions,
     check_bounds,
     group_command,
 )
@@ -169,5 +170,5 @@ sweep_cmd = group_command(
 walkforward_cmd = group_command(
     _walkforward, "walkforward_cmd",
     "Choose in sample, test out of sample: rolling, expanding, leave one episode out.",
-    GridOptions, ConfigOptions, WalkForwardOptions, RunOutputOptions, ShowOptions, ExecOptions,
-    DataOptions)
+    GridOptions, WalkForwardConfigOptions, WalkForwardOptions, RunOutputOptions, ShowOptions,
+    ExecOptions, DataOptions)

@@ -34,7 +34,7 @@ ANCHORS = ("effective", "announce")
 MAX_END_OF_QT_DAYS = 3650  # ten years of calendar days
 _TOP_KEYS = {"strategy", "start", "end", "benchmarks", "cash_yield", "params", "engine",
              "regimes"}
-_REGIME_KEYS = {"classifier", "anchor", "end_of_qt_days", "params"}
+_REGIME_KEYS = {"classifier", "anchor", "end_of_qt_days", "params", "file"}
 _MAPPINGS = {"params": "strategy parameters, e.g. params={'lookback': 63}",
              "classifier_params": "data-classifier parameters, e.g. classifier_params={}",
              "engine": "EngineConfig fields, e.g. engine={'rebalance': 'monthly', "
@@ -155,14 +155,15 @@ class RunConfig:
         Strategy parameters given by the user (defaults are filled in later).
     start, end : str, optional
         Backtest range (YYYY-MM-DD); default: the span where all assets have prices.
-    classifier : {"calendar", "data", "rules", "markov", "hybrid"}
-        Regime classifier.
+    classifier : {"calendar", "data", "rules", "markov", "hybrid", "file"}
+        Regime classifier; ``file`` reads your own ``date,label`` CSV, named by
+        ``classifier_params={"path": ...}`` (stored as an absolute path).
     anchor : {"effective", "announce"}
         Calendar anchor.
     end_of_qt_days : int, optional
         Calendar end-of-QT horizon, calendar days (1 to 3650).
     classifier_params : mapping
-        Data-classifier parameters.
+        Data-classifier parameters; for ``file`` exactly ``{"path": FILE}``.
     engine : mapping
         :class:`~backtest.engine.EngineConfig` fields given by the user; an
         unset ``rebalance`` takes the strategy's default.
@@ -222,6 +223,8 @@ class RunConfig:
         _choice("classifier", self.classifier, CLASSIFIERS)
         _choice("anchor", self.anchor, ANCHORS)
         _horizon(self.end_of_qt_days)
+        if self.classifier == "file":
+            object.__setattr__(self, "classifier_params", _regimes_file(self))
         unknown = set(self.engine) - set(EngineConfig.__dataclass_fields__)
         if unknown:
             raise ParameterError(
@@ -312,9 +315,44 @@ class RunConfig:
                              "code": {n: o.get("sha256") for n, o in code.items()}})
 
 
+def _regimes_file(cfg: RunConfig) -> FrozenMap:
+    """``classifier_params`` of the ``file`` classifier: its path, absolute, the file checked."""
+    from backtest.regimes.userfile import read_regime_file
+
+    params = dict(cfg.classifier_params)
+    path = params.get("path")
+    if set(params) != {"path"} or not isinstance(path, str) or not path.strip():
+        raise ParameterError(
+            f"RunConfig(classifier='file') takes classifier_params={{'path': 'my_regimes.csv'}} "
+            f"(a date,label CSV file) and nothing else; got {params!r}.")
+    if cfg.end_of_qt_days is not None:
+        raise ParameterError(
+            f"end_of_qt_days={cfg.end_of_qt_days} shortens the calendar's end_of_qt; with a "
+            "regimes file the labels are yours: drop end_of_qt_days (write the neutral rows "
+            "you want into the file).")
+    full = Path(path).expanduser().resolve()
+    read_regime_file(full)  # a missing or malformed file fails now, not mid-run
+    return FrozenMap({"path": str(full)})
+
+
 def _sha256_json(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _file_regimes(p: Path, reg: dict[str, Any]) -> dict[str, Any]:
+    """``[regimes] file = "..."`` as the ``file`` classifier (path relative to the TOML file)."""
+    clash = sorted(k for k in reg if k in ("params", "end_of_qt_days", "anchor")) + \
+        (["classifier"] if reg.get("classifier", "file") != "file" else [])
+    if clash:
+        raise ConfigError(f"{p}: [regimes] file = {reg['file']!r} gives the labels; drop "
+                          f"{', '.join(clash)} (they configure the other classifiers).")
+    if not isinstance(reg["file"], str) or not reg["file"].strip():
+        raise ConfigError(f"{p}: [regimes] file must be the path of a date,label CSV file, got "
+                          f"{reg['file']!r}.")
+    path = Path(reg["file"]).expanduser()
+    full = path if path.is_absolute() else p.resolve().parent / path
+    return {"classifier": "file", "classifier_params": {"path": str(full)}}
 
 
 def load_config_file(path: str | Path) -> dict[str, Any]:
@@ -331,6 +369,7 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
         IWD = 0.4
         [engine]            # EngineConfig fields: costs_bps, rebalance, execution, ...
         [regimes]           # classifier, anchor, end_of_qt_days, [regimes.params]
+                            # or file = "my_regimes.csv" (relative to this file)
 
     Raises
     ------
@@ -365,6 +404,8 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
             out[key] = reg[key]
     if "params" in reg:
         out["classifier_params"] = reg["params"]
+    if "file" in reg:
+        out.update(_file_regimes(p, reg))
     for key in ("start", "end"):
         if key in out:
             out[key] = str(out[key])
