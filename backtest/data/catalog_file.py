@@ -90,7 +90,9 @@ def entry_toml(sid: str, entry: Mapping[str, Any]) -> str:
 def upsert_entry(text: str, sid: str, entry: Mapping[str, Any]) -> tuple[str, str]:
     """``text`` with the table of ``sid`` replaced (or appended); and "added" or "updated".
 
-    The table runs from its ``[series.ID]`` header to the next header line.
+    The table runs from its ``[series.ID]`` header to the next header line;
+    blank and comment lines just above that header stay (they describe the
+    next table).
     """
     block = entry_toml(sid, entry)
     head = re.compile(rf"^\[\s*series\.{re.escape(sid)}\s*\]\s*(#.*)?$", re.M | re.I)
@@ -101,8 +103,13 @@ def upsert_entry(text: str, sid: str, entry: Mapping[str, Any]) -> tuple[str, st
         return text + sep + block, "added"
     nxt = re.compile(r"^\s*\[", re.M).search(text, m.end())
     end = nxt.start() if nxt is not None else len(text)
-    tail = text[end:]
-    return text[:m.start()] + block + ("\n" if tail else "") + tail, "updated"
+    lines = text[m.start():end].splitlines(keepends=True)
+    keep: list[str] = []  # blank and comment lines just above the next table belong to it
+    while lines and (not lines[-1].strip() or lines[-1].lstrip().startswith("#")):
+        keep.insert(0, lines.pop())
+    tail = "".join(keep) + text[end:]
+    sep = "\n" if tail and not keep else ""
+    return text[:m.start()] + block + sep + tail, "updated"
 
 
 def _relative(path: Path, folder: Path) -> str:

@@ -172,7 +172,8 @@ class DataStore:
                 f"{spec.id} is derived from {', '.join(spec.inputs)}; build it with "
                 "backtest.build_panel or `qtbt data show`."
             )
-        if spec.id not in self._memo:
+        if spec.id not in self._memo or self._specs.get(spec.id, spec) != spec:
+            # (a user catalog activated since may declare the id anew: read it again)
             if spec.default_release:
                 warnings.warn(_default_rule_message(spec), DefaultReleaseWarning, stacklevel=2)
             self._specs[spec.id] = spec
