@@ -166,3 +166,21 @@ def test_refresh_reports_a_csv_series_as_a_local_file(project: Path,
     assert code == 0, err
     line = next(x for x in out.splitlines() if x.startswith("CAP"))
     assert "local file" in line and line.count("2022-07-01") == 2
+
+
+def test_event_study_measures_a_user_series_like_a_builtin(
+        project: Path, snapshot_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "data" / "rate.csv").write_text(
+        "date,value\n2022-06-10,3.0\n2022-06-13,3.0\n2022-06-14,3.1\n2022-06-15,3.4\n"
+        "2022-06-16,3.2\n", encoding="utf-8")
+    assert run(["data", "add", "MYRATE", "--csv", "data/rate.csv", "--units", "percent",
+                "--frequency", "daily", "--lag", "0"], capsys)[0] == 0
+    code, out, err = run(["events", "--series", "MYRATE,DGS10", "--dates", "2022-06-15",
+                          "--format", "csv", "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 0, err
+    rows = [dict(zip(out.splitlines()[0].split(","), x.split(","), strict=True))
+            for x in out.splitlines()[1:] if ",MYRATE," in x]
+    # a percent series moves in bp: 3.4 at the event's close minus 3.1 the close before
+    assert [(r["start_close_date"], r["start_value"], r["end_value"]) for r in rows] == \
+        [("2022-06-14", "3.1", "3.4")]
+    assert float(rows[0]["change_bp"]) == pytest.approx(30.0) and rows[0]["return"] == ""
