@@ -20,6 +20,7 @@ from backtest.data.calendar import parse_date
 from backtest.engine.config import EngineConfig
 from backtest.exceptions import ConfigError, ParameterError
 from backtest.regimes.api import CLASSIFIERS as REGIME_CLASSIFIERS
+from backtest.runner.owninputs import file_classifier_params, toml_regimes_file
 from backtest.strategy import StrategySpec, resolve_strategy
 from backtest.strategy.origin import strategy_origin
 from backtest.strategy.registry import load_registry
@@ -224,7 +225,8 @@ class RunConfig:
         _choice("anchor", self.anchor, ANCHORS)
         _horizon(self.end_of_qt_days)
         if self.classifier == "file":
-            object.__setattr__(self, "classifier_params", _regimes_file(self))
+            object.__setattr__(self, "classifier_params", FrozenMap(file_classifier_params(
+                self.classifier_params, self.end_of_qt_days)))
         unknown = set(self.engine) - set(EngineConfig.__dataclass_fields__)
         if unknown:
             raise ParameterError(
@@ -315,44 +317,9 @@ class RunConfig:
                              "code": {n: o.get("sha256") for n, o in code.items()}})
 
 
-def _regimes_file(cfg: RunConfig) -> FrozenMap:
-    """``classifier_params`` of the ``file`` classifier: its path, absolute, the file checked."""
-    from backtest.regimes.userfile import read_regime_file
-
-    params = dict(cfg.classifier_params)
-    path = params.get("path")
-    if set(params) != {"path"} or not isinstance(path, str) or not path.strip():
-        raise ParameterError(
-            f"RunConfig(classifier='file') takes classifier_params={{'path': 'my_regimes.csv'}} "
-            f"(a date,label CSV file) and nothing else; got {params!r}.")
-    if cfg.end_of_qt_days is not None:
-        raise ParameterError(
-            f"end_of_qt_days={cfg.end_of_qt_days} shortens the calendar's end_of_qt; with a "
-            "regimes file the labels are yours: drop end_of_qt_days (write the neutral rows "
-            "you want into the file).")
-    full = Path(path).expanduser().resolve()
-    read_regime_file(full)  # a missing or malformed file fails now, not mid-run
-    return FrozenMap({"path": str(full)})
-
-
 def _sha256_json(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _file_regimes(p: Path, reg: dict[str, Any]) -> dict[str, Any]:
-    """``[regimes] file = "..."`` as the ``file`` classifier (path relative to the TOML file)."""
-    clash = sorted(k for k in reg if k in ("params", "end_of_qt_days", "anchor")) + \
-        (["classifier"] if reg.get("classifier", "file") != "file" else [])
-    if clash:
-        raise ConfigError(f"{p}: [regimes] file = {reg['file']!r} gives the labels; drop "
-                          f"{', '.join(clash)} (they configure the other classifiers).")
-    if not isinstance(reg["file"], str) or not reg["file"].strip():
-        raise ConfigError(f"{p}: [regimes] file must be the path of a date,label CSV file, got "
-                          f"{reg['file']!r}.")
-    path = Path(reg["file"]).expanduser()
-    full = path if path.is_absolute() else p.resolve().parent / path
-    return {"classifier": "file", "classifier_params": {"path": str(full)}}
 
 
 def load_config_file(path: str | Path) -> dict[str, Any]:
@@ -405,7 +372,7 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
     if "params" in reg:
         out["classifier_params"] = reg["params"]
     if "file" in reg:
-        out.update(_file_regimes(p, reg))
+        out.update(toml_regimes_file(p, reg))
     for key in ("start", "end"):
         if key in out:
             out[key] = str(out[key])

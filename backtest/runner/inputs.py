@@ -36,14 +36,13 @@ from backtest.exceptions import (
 )
 from backtest.regimes.api import regime_labels, regime_labels_with_phases
 from backtest.regimes.compare import compare_labels, warn_if_episode_counts_differ
-from backtest.regimes.userfile import FileClassifier
 from backtest.runner.config import RunConfig
+from backtest.runner.owninputs import regimes_file_note, user_series_notes
 from backtest.strategy import StrategyContext, StrategySpec, resolve_strategy
 
 __all__ = ["WARMUP_DAYS", "Benchmark", "RunInputs", "adjusted_open", "as_store",
            "benchmark_range", "cash_rate_series", "check_config", "prepare_context",
-           "prepare_inputs", "regimes_file_note", "resolve_range", "strategy_end_note",
-           "user_series_notes"]
+           "prepare_inputs", "resolve_range", "strategy_end_note"]
 
 WARMUP_DAYS = 400  # calendar days of history strategies may look back over
 _DATA_NOTE = ("data-classifier defaults were chosen on 2008-2026 against the calendar "
@@ -342,25 +341,6 @@ def disagreement_note(cfg: RunConfig, store: DataStore, labels: pd.Series) -> st
     if not parts:
         return None
     return f"regimes by {cfg.classifier}: " + "; ".join(parts) + " (`qtbt regimes --compare`)."
-
-
-def regimes_file_note(cfg: RunConfig, start: pd.Timestamp, end: pd.Timestamp) -> str | None:
-    """For the ``file`` classifier, what the run takes from the file (None otherwise).
-
-    Raises
-    ------
-    EmptyRangeError
-        The backtest starts before the file's first row.
-    """
-    if cfg.classifier != "file":
-        return None
-    return FileClassifier(cfg.classifier_params["path"]).coverage_note(start, end)
-
-
-def user_series_notes(provenance: Mapping[str, Mapping[str, str]]) -> list[str]:
-    """One note per user-declared series read: its catalog, units, frequency and release rule."""
-    return [f"user series {sid} from {p['catalog']}: {p['units']}, {p['frequency']}, "
-            f"{p['release']}." for sid, p in provenance.items() if "catalog" in p]
 
 
 def _needs(specs: Iterable[tuple[StrategySpec, Mapping[str, Any]]]

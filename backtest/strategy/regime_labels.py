@@ -30,11 +30,8 @@ class RegimeLabels(pd.Series):
     qtbt_strategy: str
 
     @property
-    def _constructor(self) -> type[pd.Series]:
+    def _constructor(self) -> type[pd.Series]:  # results of operations are plain Series
         return pd.Series
-
-    def _constructor_from_mgr(self, mgr: Any, axes: Any) -> pd.Series:
-        return pd.Series._from_mgr(mgr, axes=axes)  # type: ignore[attr-defined]
 
     def _check(self, other: object) -> None:
         if isinstance(other, str):
