@@ -203,6 +203,9 @@ class FileClassifier:
                 f"or add a row dated on or before {start:%Y-%m-%d}.")
         held = (f"; its last label {last['label']} (from {last['session']:%Y-%m-%d}) holds to "
                 f"{end:%Y-%m-%d}" if last["session"] < end else "")
+        later = self.changes_[self.changes_["session"] > end]
+        unused = (f"; {len(later)} row(s) from {later['date'].iloc[0]:%Y-%m-%d} are after the "
+                  "backtest and unused" if len(later) else "")
         return (f"regimes from {self.path_} (sha256 {self.sha256_[:12]}, "
-                f"{len(self.changes_)} rows{held}), taken as known at the close of each row's "
-                "date: qtbt cannot check they were knowable then.")
+                f"{len(self.changes_)} rows{held}{unused}), taken as known at the close of each "
+                "row's date: qtbt cannot check they were knowable then.")

@@ -121,4 +121,6 @@ def test_coverage_refuses_a_range_before_the_first_row(tmp_path: Path) -> None:
     note = clf.coverage_note(pd.Timestamp("2022-06-01"), pd.Timestamp("2022-06-30"))
     assert "3 rows; its last label neutral (from 2022-06-08) holds to 2022-06-30" in note
     assert "qtbt cannot check they were knowable then" in note
-    assert clf.sha256_[:12] in note
+    assert clf.sha256_[:12] in note and "unused" not in note
+    early = clf.coverage_note(pd.Timestamp("2022-06-01"), pd.Timestamp("2022-06-03"))
+    assert "3 rows; 2 row(s) from 2022-06-04 are after the backtest and unused)" in early
