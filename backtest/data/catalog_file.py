@@ -25,7 +25,7 @@ from backtest.data.checks import check_series
 from backtest.data.providers.base import Fetched
 from backtest.data.providers.localcsv import LocalCsvProvider
 from backtest.data.store import DataStore
-from backtest.data.usercat import DefaultReleaseWarning, UserCatalog, parse_catalog
+from backtest.data.usercat import DefaultReleaseWarning, UserCatalog, check_id, parse_catalog
 from backtest.exceptions import ConfigError
 
 __all__ = ["AddResult", "add_series", "entry_toml", "upsert_entry"]
@@ -156,6 +156,7 @@ def add_series(catalog: str | Path, sid: str, entry: Mapping[str, Any],
         The data does not parse, does not exist or cannot be downloaded.
     """
     path = Path(catalog).expanduser().resolve()
+    check_id(f"qtbt data add {sid}", sid, {})  # before it is written into a table header
     if path.is_dir():
         raise ConfigError(f"--catalog {path} is a folder; pass a TOML file such as "
                           f"{path / 'qtbt.toml'}.")

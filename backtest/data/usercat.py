@@ -54,7 +54,8 @@ from backtest.data.catalog import (
 from backtest.exceptions import ConfigError, QtbtWarning
 
 __all__ = ["DEFAULT_RELEASE", "FREQUENCIES", "PROJECT_FILE", "SOURCES", "DefaultReleaseWarning",
-           "UserCatalog", "active_catalog", "find_project_catalog", "load_user_catalog",
+           "UserCatalog", "active_catalog", "check_id", "find_project_catalog",
+           "load_user_catalog",
            "parse_catalog", "parse_entry", "parse_release", "use_catalog", "using_catalog"]
 
 #: the project file picked up from the working directory
@@ -172,7 +173,8 @@ def parse_release(where: str, raw: object) -> ReleaseRule:
     return ReleaseRule(lag=lag, business_days=business, note=str(note), **kw)  # type: ignore[arg-type]
 
 
-def _check_id(where: str, sid: str, seen: Mapping[str, str]) -> None:
+def check_id(where: str, sid: str, seen: Mapping[str, str]) -> None:
+    """Refuse an id that is malformed, a built-in id, or already in ``seen`` (upper -> id)."""
     if not _ID.match(sid):
         raise _fail(where, f"{sid!r} is not a usable id", "Use letters, digits, '_' or '-' "
                     "(no '.', which separates a field: SPY.Close); e.g. [series.MY_CPI]")
@@ -277,7 +279,7 @@ def parse_catalog(payload: bytes, path: Path) -> UserCatalog:
     seen: dict[str, str] = {}
     specs = []
     for sid, entry in tables.items():
-        _check_id(f"{path} [series.{sid}]", sid, seen)
+        check_id(f"{path} [series.{sid}]", sid, seen)
         seen[sid.upper()] = sid
         specs.append(parse_entry(sid, entry, path))
     return UserCatalog(path, hashlib.sha256(payload).hexdigest(), tuple(specs))

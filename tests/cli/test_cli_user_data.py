@@ -111,6 +111,8 @@ def test_add_refuses_builtin_ids_bad_files_and_keeps_the_catalog(
     before = (project / "qtbt.toml").read_bytes()
     code, _, err = run(["data", "add", "SPY", "--yahoo", "--offline"], capsys)
     assert code == 2 and "'SPY' is a built-in series (SPDR S&P 500 ETF, yahoo)" in err
+    code, _, err = run(["data", "add", "MY.CPI", "--yahoo", "--offline"], capsys)
+    assert code == 2 and "'MY.CPI' is not a usable id" in err
     (project / "data" / "bad.csv").write_text("date,value\n2022-06-01,1\n2022-05-01,2\n")
     code, _, err = run(["data", "add", "BAD", "--csv", "data/bad.csv", "--units", "x",
                         "--frequency", "daily"], capsys)
