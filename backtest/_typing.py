@@ -19,7 +19,7 @@ DateLike: TypeAlias = str | _dt.date | pd.Timestamp
 # data
 AsOf: TypeAlias = Literal["release", "observation"]
 Frequency: TypeAlias = Literal["daily", "weekly", "monthly", "quarterly"]
-Source: TypeAlias = Literal["fred", "yahoo", "french", "derived"]
+Source: TypeAlias = Literal["fred", "yahoo", "french", "derived", "csv"]
 SeriesKind: TypeAlias = Literal["series", "ohlcv", "factors"]
 ReleaseTiming: TypeAlias = Literal["before_close", "after_close"]
 ReleaseAnchor: TypeAlias = Literal["observation", "period_end"]

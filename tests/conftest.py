@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -42,6 +42,17 @@ def _isolate_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the user's cache or FRED key."""
     monkeypatch.setenv("QTBT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("FRED_API_KEY", raising=False)
+    monkeypatch.delenv("QTBT_CATALOG", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_user_catalog() -> Iterator[None]:
+    """Each test starts and ends with the built-in series only (a user catalog is global)."""
+    from backtest.data.usercat import use_catalog
+
+    use_catalog(None)
+    yield
+    use_catalog(None)
 
 
 MakeSnapshot = Callable[[Mapping[str, pd.Series | pd.DataFrame]], Path]

@@ -16,6 +16,7 @@ from backtest.strategy import resolve_strategy
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCRIPTS = sorted(p.name for p in EXAMPLES.glob("*.py"))
 RANGE = ["--start", "2018-01-02", "--end", "2020-12-31"]
+CATALOG = ["--catalog", str(EXAMPLES / "qtbt.toml")]  # the series examples declare
 
 
 def test_there_are_at_least_three_examples() -> None:
@@ -25,8 +26,8 @@ def test_there_are_at_least_three_examples() -> None:
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_example_runs_from_the_command_line(script: str, snapshot_dir: Path, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["run", str(EXAMPLES / script), *RANGE, "--data-dir", str(snapshot_dir),
-                 "--out", str(tmp_path), "--run-id", "ex"])
+    code = main(["run", str(EXAMPLES / script), *RANGE, *CATALOG, "--data-dir",
+                 str(snapshot_dir), "--out", str(tmp_path), "--run-id", "ex"])
     out, err = capsys.readouterr()
     assert code == 0, err
     name = resolve_strategy(str(EXAMPLES / script)).name
@@ -77,3 +78,42 @@ def test_run_given_a_spec_says_how_to_wrap_it(snapshot_store: DataStore) -> None
     with pytest.raises(ParameterError, match=r"run takes a RunConfig, not a StrategySpec; pass "
                                              r"RunConfig\(spec\)"):
         run(spec, snapshot_store)  # type: ignore[arg-type]
+
+
+def test_user_series_example_finds_the_project_file(snapshot_dir: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(EXAMPLES)  # examples/qtbt.toml declares RUNOFF_CAP
+    code = main(["run", "runoff_duration.py", *RANGE, "--data-dir", str(snapshot_dir),
+                 "--out", str(tmp_path), "--run-id", "own"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err.startswith(f"using series catalog {EXAMPLES / 'qtbt.toml'}: RUNOFF_CAP (csv) "
+                          "(found in the working directory)")
+    assert "note: RUNOFF_CAP is your series from " in out
+    data = json.loads((tmp_path / "own" / "manifest.json").read_text())["data"]["RUNOFF_CAP"]
+    assert data["origin"] == str(EXAMPLES / "data" / "ust_runoff_cap.csv")
+    assert data["catalog"] == str(EXAMPLES / "qtbt.toml") and len(data["catalog_sha256"]) == 64
+    targets = pd.read_parquet(tmp_path / "own" / "targets.parquet")
+    # Treasury runoff cap 30 through April 2019, 15 from May: the bonds leave SHY for TLT
+    assert targets.loc["2019-04-30", "SHY"] == pytest.approx(0.4)
+    assert targets.loc["2019-05-01", "TLT"] == pytest.approx(0.4)
+
+
+def test_user_series_example_needs_its_catalog(snapshot_dir: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["run", str(EXAMPLES / "runoff_duration.py"), *RANGE, "--data-dir",
+                 str(snapshot_dir), "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Unknown series 'RUNOFF_CAP'" in err and "qtbt data add" in err
+
+
+def test_user_series_example_from_python(snapshot_dir: Path) -> None:
+    from backtest.data.usercat import using_catalog
+
+    with using_catalog(EXAMPLES / "qtbt.toml"):
+        out = run(RunConfig(str(EXAMPLES / "runoff_duration.py"), start="2022-01-03",
+                            end="2022-12-30", benchmarks=()), DataStore(data_dir=snapshot_dir))
+    shy = out.result.targets["SHY"]
+    # 30 (>= 20) from June 2022: the bond sleeve is in SHY from the first session of June
+    assert shy.loc["2022-05-31"] == 0.0 and shy.loc["2022-06-01"] == pytest.approx(0.4)

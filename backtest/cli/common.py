@@ -28,13 +28,18 @@ from backtest.runner.config import MAX_END_OF_QT_DAYS, RunConfig
 
 __all__ = [
     "CacheDirOpt",
+    "CatalogOpt",
     "ConfigOptions",
     "DataDirOpt",
     "DataOptions",
     "FormatOpt",
     "OfflineOpt",
     "RefreshOpt",
+    "RegimeFileOpt",
+    "RegimesOpt",
     "StrategyArg",
+    "WalkForwardConfigOptions",
+    "activate_catalog",
     "check_bounds",
     "echo_frame",
     "group_command",
@@ -70,6 +75,43 @@ RefreshOpt = Annotated[
 FormatOpt = Annotated[
     Literal["table", "csv"], typer.Option("--format", help="Output format.")
 ]
+CatalogOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalog",
+        envvar="QTBT_CATALOG",
+        help="TOML file declaring your own series: FRED ids, Yahoo tickers, CSV files (env "
+        "QTBT_CATALOG; default ./qtbt.toml when present). `qtbt data add` writes it.",
+        show_default=False,
+    ),
+]
+
+
+def activate_catalog(catalog: Path | None = None) -> None:
+    """Make the user catalog of this command known: ``catalog``, ``$QTBT_CATALOG`` or ./qtbt.toml.
+
+    A project file picked up from the working directory is announced on
+    stderr (one line naming the file and its series); without any, only the
+    built-in series are known.
+
+    Raises
+    ------
+    ConfigError
+        The catalog is missing or malformed (see
+        :func:`backtest.data.usercat.load_user_catalog`).
+    """
+    import os
+
+    from backtest.data.usercat import find_project_catalog, use_catalog
+
+    given = catalog or os.environ.get("QTBT_CATALOG") or None
+    if given is not None and str(given).strip():
+        use_catalog(Path(given))
+        return
+    found = find_project_catalog()
+    cat = use_catalog(found)
+    if cat is not None:
+        typer.echo(f"using {cat.describe()} (found in the working directory)", err=True)
 
 
 def make_store(
@@ -77,8 +119,13 @@ def make_store(
     cache_dir: Path | None = None,
     offline: bool = False,
     refresh: bool = False,
+    catalog: Path | None = None,
 ) -> DataStore:
-    """Build the DataStore a command uses."""
+    """Build the DataStore a command uses, after activating its user catalog.
+
+    See :func:`activate_catalog` for where the catalog comes from.
+    """
+    activate_catalog(catalog)
     return DataStore(data_dir=data_dir, cache_dir=cache_dir, offline=offline, refresh=refresh)
 
 
@@ -128,6 +175,14 @@ AnchorOpt = Annotated[Literal["announce", "effective"] | None, typer.Option(
     help="Calendar anchor.")]
 EndOfQtOpt = Annotated[int | None, typer.Option(
     help=f"Calendar end-of-QT horizon, calendar days (1 to {MAX_END_OF_QT_DAYS}).")]
+_REGIME_FILE_HELP = ("Your own regime labels: a CSV of date,label rows (a label per session "
+                     "or per change; labels QE, taper, QT, end_of_qt, neutral). Replaces "
+                     "--classifier.")
+RegimesOpt = Annotated[Path | None, typer.Option(
+    "--regimes", "--regime-file", help=_REGIME_FILE_HELP, show_default=False)]
+#: walkforward's --regimes picks the regimes left out one episode at a time
+RegimeFileOpt = Annotated[Path | None, typer.Option(
+    "--regime-file", help=_REGIME_FILE_HELP, show_default=False)]
 CostsOpt = Annotated[float | None, typer.Option(help="Costs, bps of traded value (0 to 1000).")]
 RebalanceOpt = Annotated[str | None, typer.Option(
     help=f"{'|'.join(REBALANCES)} (default: the strategy's).")]
@@ -147,6 +202,7 @@ class ConfigOptions:
     classifier: ClassifierOpt = None
     anchor: AnchorOpt = None
     end_of_qt_days: EndOfQtOpt = None
+    regime_file: RegimesOpt = None
     costs_bps: CostsOpt = None
     rebalance: RebalanceOpt = None
     execution: ExecutionOpt = None
@@ -161,8 +217,16 @@ class ConfigOptions:
             start=self.start,
             end=self.end, classifier=self.classifier, anchor=self.anchor,
             end_of_qt_days=self.end_of_qt_days, cash_yield=self.cash_yield,
+            regimes=self.regime_file,
             engine={"costs_bps": self.costs_bps, "rebalance": self.rebalance,
                     "execution": self.execution})
+
+
+@dataclass(frozen=True)
+class WalkForwardConfigOptions(ConfigOptions):
+    """:class:`ConfigOptions` of ``walkforward``, whose ``--regimes`` means something else."""
+
+    regime_file: RegimeFileOpt = None
 
 
 @dataclass(frozen=True)
@@ -172,10 +236,12 @@ class DataOptions:
     data_dir: DataDirOpt = None
     cache_dir: CacheDirOpt = None
     offline: OfflineOpt = False
+    catalog: CatalogOpt = None
 
     def store(self) -> DataStore:
-        """The DataStore these options describe."""
-        return make_store(self.data_dir, self.cache_dir, offline=self.offline)
+        """The DataStore these options describe (its user catalog activated)."""
+        return make_store(self.data_dir, self.cache_dir, offline=self.offline,
+                          catalog=self.catalog)
 
 
 def group_command(body: Callable[..., None], name: str, doc: str,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import warnings
+from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
 
 from backtest.cli.common import (
     CacheDirOpt,
+    CatalogOpt,
     DataDirOpt,
     FormatOpt,
     OfflineOpt,
@@ -33,9 +36,10 @@ def list_cmd(
         bool, typer.Option("--all", help="Also list catalog series not available locally.")
     ] = False,
     fmt: FormatOpt = "table",
+    catalog: CatalogOpt = None,
 ) -> None:
-    """List series: id, source, first, last, rows, days since last observation."""
-    store = make_store(data_dir, cache_dir, offline=True)
+    """List series (yours too): id, source, first, last, rows, days since last observation."""
+    store = make_store(data_dir, cache_dir, offline=True, catalog=catalog)
     table = inventory(store, include_missing=all_)
     if table.empty:
         typer.echo(f"no series available from {store.describe()}; pass --data-dir to a snapshot "
@@ -51,13 +55,18 @@ def pull_cmd(
     cache_dir: CacheDirOpt = None,
     offline: OfflineOpt = False,
     refresh: RefreshOpt = False,
+    catalog: CatalogOpt = None,
 ) -> None:
-    """Download series into the cache (or check them in the snapshot with --data-dir)."""
-    specs = [get_spec(i) for i in ids]  # fail on unknown ids before any download
+    """Download series into the cache (or check them in the snapshot with --data-dir).
+
+    Your own series (``qtbt data add``) are pulled the same way; a CSV series
+    is read and checked from its file.
+    """
     if refresh and offline:
         raise ParameterError("--refresh re-downloads and --offline forbids the network; "
                              "use one of them.")
-    store = make_store(data_dir, cache_dir, offline=offline, refresh=refresh)
+    store = make_store(data_dir, cache_dir, offline=offline, refresh=refresh, catalog=catalog)
+    specs = [get_spec(i) for i in ids]  # fail on unknown ids before any download
     failures = 0
     for spec in specs:
         try:
@@ -125,11 +134,12 @@ def refresh_cmd(
         "--offline", help="Download nothing: only show what is due.")] = False,
     refresh_: Annotated[bool, typer.Option(
         "--refresh", help="Download every series, whether a new release is due or not.")] = False,
+    catalog: CatalogOpt = None,
 ) -> None:
     """Download the series that have a new release due since they were cached."""
     from backtest.sweep.executor import ChunkProgress
 
-    store = make_store(data_dir, cache_dir, offline=offline)
+    store = make_store(data_dir, cache_dir, offline=offline, catalog=catalog)
     check_refreshable(store)  # before any strategy or id is resolved
     refs = list(ids or []) if ids and not strategy else [*(ids or []), *needed_series(strategy)]
     total = len(expand_ids(refs))
@@ -159,13 +169,14 @@ def show_cmd(
     data_dir: DataDirOpt = None,
     cache_dir: CacheDirOpt = None,
     offline: OfflineOpt = False,
+    catalog: CatalogOpt = None,
 ) -> None:
     """Print one series as `date,<ID>`."""
+    store = make_store(data_dir, cache_dir, offline=offline, catalog=catalog)
     parse_series_ref(series_id)
     for name, value in (("--start", start), ("--end", end)):
         if value is not None:
             parse_date(value, name)
-    store = make_store(data_dir, cache_dir, offline=offline)
     frame = show_series(series_id, store, start=start, end=end, asof=asof)
     echo_frame(frame, fmt, index=True, float_format="%.10g")
 
@@ -195,4 +206,71 @@ def verify_cmd(
 
 
 
-__all__ = ["data_app"]
+def _release_table(lag: int | None, anchor: str | None, business_days: bool,
+                   after_close: bool) -> dict[str, object] | None:
+    """The ``release = {...}`` table of the options given (None: no rule, the default)."""
+    if lag is None and anchor is None and not business_days and not after_close:
+        return None
+    table: dict[str, object] = {"lag": 0 if lag is None else lag}
+    if anchor is not None:
+        table["anchor"] = anchor
+    if business_days:
+        table["business_days"] = True
+    if after_close:
+        table["timing"] = "after_close"
+    return table
+
+
+@data_app.command("add")
+def add_cmd(
+    series_id: Annotated[str, typer.Argument(
+        help="Your id for the series, e.g. RUNOFF_CAP, XLE, DCOILWTICO (not a built-in id).")],
+    csv: Annotated[Path | None, typer.Option(
+        "--csv", help="A local CSV file: a date column then a value column.")] = None,
+    fred: Annotated[bool, typer.Option("--fred", help="A FRED series (SERIES_ID or --symbol).")
+                    ] = False,
+    yahoo: Annotated[bool, typer.Option(
+        "--yahoo", help="A Yahoo ticker (SERIES_ID or --symbol, e.g. ^TNX).")] = False,
+    units: Annotated[str | None, typer.Option(
+        help="Units of the values, e.g. percent, 'USD billions' (needed for --csv, --fred).")
+    ] = None,
+    frequency: Annotated[str | None, typer.Option(
+        help="daily, weekly, monthly or quarterly (needed for --csv, --fred).")] = None,
+    lag: Annotated[int | None, typer.Option(
+        help="Release rule: days from the observation (or period end) to publication.")] = None,
+    anchor: Annotated[Literal["observation", "period_end"] | None, typer.Option(
+        help="Release rule: count --lag from the observation date or the period's end.")
+    ] = None,
+    business_days: Annotated[bool, typer.Option(
+        "--business-days", help="Release rule: --lag counts Fed business days.")] = False,
+    after_close: Annotated[bool, typer.Option(
+        "--after-close", help="Release rule: published after the NYSE close.")] = False,
+    title: Annotated[str | None, typer.Option(help="A description.")] = None,
+    symbol: Annotated[str | None, typer.Option(
+        help="The provider's symbol when it differs from SERIES_ID.")] = None,
+    column: Annotated[str | None, typer.Option(
+        help="The CSV's value column (default: value).")] = None,
+    catalog: CatalogOpt = None,
+    cache_dir: CacheDirOpt = None,
+    offline: Annotated[bool, typer.Option(
+        "--offline", help="Do not download a FRED or Yahoo series to check it.")] = False,
+) -> None:
+    """Declare your own series in the catalog file (default ./qtbt.toml), after checking it."""
+    from backtest.data.catalog_file import add_series
+    from backtest.data.store import DataStore
+    from backtest.data.usercat import PROJECT_FILE
+
+    chosen = [n for n, on in (("csv", csv is not None), ("fred", fred), ("yahoo", yahoo)) if on]
+    if len(chosen) != 1:
+        raise ParameterError(f"qtbt data add {series_id}: say where the series comes from with "
+                             "exactly one of --csv FILE, --fred or --yahoo; got "
+                             f"{' and '.join('--' + c for c in chosen) or 'none'}.")
+    entry = {"source": chosen[0], "path": None if csv is None else str(csv), "column": column,
+             "symbol": symbol, "title": title, "units": units, "frequency": frequency,
+             "release": _release_table(lag, anchor, business_days, after_close)}
+    path = catalog or Path(os.environ.get("QTBT_CATALOG") or PROJECT_FILE)
+    store = None if offline or csv is not None else DataStore(cache_dir=cache_dir)
+    typer.echo(add_series(path, series_id, entry, store).to_text(), nl=False)
+
+
+__all__ = ["add_cmd", "data_app"]

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from backtest.cli.common import DataOptions, group_command
+from backtest.cli.common import DataOptions, RegimesOpt, group_command
 from backtest.runner.rundir import check_run_target
 
 __all__ = ["NowOptions", "now_cmd"]
@@ -40,6 +40,7 @@ class NowOptions:
     as_of: AsOfOpt = None
     out: NowOutOpt = None
     since: SinceOpt = None
+    regime_file: RegimesOpt = None
 
 
 def _now(strategy: str | None, opts: NowOptions, data: DataOptions) -> None:
@@ -50,7 +51,7 @@ def _now(strategy: str | None, opts: NowOptions, data: DataOptions) -> None:
     previous = load_now_json(opts.since) if opts.since is not None else None
     if opts.out is not None:
         check_run_target(opts.out, None)
-    result = now(data.store(), names, opts.classifiers, opts.as_of)
+    result = now(data.store(), names, opts.classifiers, opts.as_of, opts.regime_file)
     changes = changes_since(result.to_dict(), previous) if previous is not None else None
     side = opts.format in ("json", "html")  # keep stdout a valid document
     if opts.format == "html":

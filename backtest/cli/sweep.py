@@ -33,6 +33,7 @@ import typer
 from backtest.cli.common import (
     ConfigOptions,
     DataOptions,
+    WalkForwardConfigOptions,
     check_bounds,
     group_command,
 )
@@ -193,5 +194,5 @@ sweep_cmd = group_command(
 walkforward_cmd = group_command(
     _walkforward, "walkforward_cmd",
     "Choose in sample, test out of sample: rolling, expanding, leave one episode out.",
-    GridOptions, ConfigOptions, WalkForwardOptions, RunOutputOptions, ShowOptions, TestOptions,
-    ExecOptions, DataOptions)
+    GridOptions, WalkForwardConfigOptions, WalkForwardOptions, RunOutputOptions, ShowOptions,
+    TestOptions, ExecOptions, DataOptions)

@@ -51,8 +51,9 @@ class SeriesCache:
     """Cache of downloaded series under ``root/<source>/<ID>.parquet``.
 
     Metadata stored in the parquet schema: source, origin, fetched_at,
-    first/last observation date, rows and the sha256 of the content, which is
-    checked on every read.
+    first/last observation date, rows, the provider's symbol (a user catalog
+    may change it: a copy of another symbol is refused) and the sha256 of the
+    content, which is checked on every read.
 
     Parameters
     ----------
@@ -83,6 +84,7 @@ class SeriesCache:
             "last": str(data.index[-1].date()) if len(data) else None,
             "rows": len(data),
             "sha256": content_sha256(data),
+            "symbol": spec.provider_symbol,
         }
         table = pa.Table.from_pandas(data, preserve_index=True)
         existing = table.schema.metadata or {}
@@ -114,6 +116,12 @@ class SeriesCache:
             raise
         except Exception as exc:  # pyarrow raises several types for damaged files
             raise CacheCorruptError(f"Cache file {path} is unreadable ({exc}). {fix}") from exc
+        symbol = meta.get("symbol")
+        if symbol is not None and symbol != spec.provider_symbol:
+            raise CacheCorruptError(
+                f"Cache file {path} holds {symbol!r}, but {spec.id} now names "
+                f"{spec.provider_symbol!r} (its catalog entry changed). Re-download it with "
+                f"`qtbt data pull {spec.id} --refresh`.")
         data.index = pd.DatetimeIndex(data.index, name="date").as_unit("ns")
         digest = content_sha256(data)
         if digest != meta.get("sha256"):

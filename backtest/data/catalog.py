@@ -24,10 +24,13 @@ from backtest.exceptions import UnknownSeriesError
 
 __all__ = [
     "CATALOG",
+    "USER_SERIES",
     "ReleaseRule",
     "SeriesSpec",
+    "all_specs",
     "get_spec",
     "parse_series_ref",
+    "set_user_series",
     "suggest",
 ]
 
@@ -89,8 +92,8 @@ class SeriesSpec:
     id : str
         qtbt's identifier (FRED series id, Yahoo ticker without ``^``, or a
         Fama-French dataset name).
-    source : {"fred", "yahoo", "french", "derived"}
-        Which provider serves it.
+    source : {"fred", "yahoo", "french", "derived", "csv"}
+        Which provider serves it (``csv``: a local file of a user catalog).
     title : str
         Human description.
     frequency : {"daily", "weekly", "monthly", "quarterly"}
@@ -109,6 +112,15 @@ class SeriesSpec:
         Columns of a multi-column dataset.
     inputs : tuple of str
         For derived series, the catalog ids they are computed from.
+    path : str
+        For ``csv`` series, the absolute path of the file.
+    column : str
+        For ``csv`` series, the file's value column.
+    catalog : str
+        The user catalog file that declared the series (empty for built-in ids).
+    default_release : bool
+        The user catalog gave no release rule: ``release`` is the conservative
+        default of the series' frequency.
     """
 
     id: str
@@ -122,6 +134,10 @@ class SeriesSpec:
     default_field: str = ""
     fields: tuple[str, ...] = ()
     inputs: tuple[str, ...] = field(default=())
+    path: str = ""
+    column: str = ""
+    catalog: str = ""
+    default_release: bool = False
 
     @property
     def provider_symbol(self) -> str:
@@ -369,6 +385,19 @@ _ENTRIES: list[SeriesSpec] = [
 ]
 
 CATALOG: dict[str, SeriesSpec] = {s.id: s for s in _ENTRIES}
+#: series declared by the active user catalog (see :mod:`backtest.data.usercat`)
+USER_SERIES: dict[str, SeriesSpec] = {}
+
+
+def set_user_series(specs: Iterable[SeriesSpec]) -> None:
+    """Replace the user-declared series (:func:`backtest.data.usercat.use_catalog` calls it)."""
+    USER_SERIES.clear()
+    USER_SERIES.update({s.id: s for s in specs})
+
+
+def all_specs() -> dict[str, SeriesSpec]:
+    """Built-in and user-declared series, built-in ids first."""
+    return {**CATALOG, **USER_SERIES}
 
 
 def suggest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
@@ -393,16 +422,16 @@ def get_spec(series_id: str) -> SeriesSpec:
         When the id is not in the catalog; the message lists close matches.
     """
     key = series_id.strip()
-    if key in CATALOG:
-        return CATALOG[key]
-    if key.upper() in CATALOG:
-        return CATALOG[key.upper()]
-    if key.lstrip("^").upper() in CATALOG:
-        return CATALOG[key.lstrip("^").upper()]
-    close = suggest(key, CATALOG)
+    known = all_specs()
+    for k in (key, key.upper(), key.lstrip("^").upper()):
+        if k in known:
+            return known[k]
+    close = suggest(key, known)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     raise UnknownSeriesError(
-        f"Unknown series {series_id!r}.{hint} Run `qtbt data list` to see every supported id."
+        f"Unknown series {series_id!r}.{hint} Run `qtbt data list --all` to see every id; "
+        "declare your own FRED id, Yahoo ticker or CSV file with `qtbt data add` (it writes "
+        "qtbt.toml)."
     )
 
 

@@ -17,9 +17,9 @@ naming the file, the line or date, the value and the fix):
   on most rows, or where the ratio falls from the first row to the last, has
   its columns swapped. Funds that pay nothing (FXE, FXY, UUP, GLD) have
   ``Adj Close == Close``, which passes.
-* **FRED values**: infinite, or beyond :data:`MAX_FRED_ABS` in absolute value
-  (no catalogued unit comes near: the largest real value is WALCL's 8.97e6
-  millions of USD).
+* **FRED values** and values of a user's CSV series: infinite, or beyond
+  :data:`MAX_FRED_ABS` in absolute value (no catalogued unit comes near: the
+  largest real value is WALCL's 8.97e6 millions of USD).
 * **Fama-French factors** (percent): infinite, or beyond
   :data:`MAX_FACTOR_PERCENT` in absolute value.
 
@@ -109,8 +109,9 @@ def check_series(spec: SeriesSpec, data: pd.DataFrame, origin: str,
     if spec.source == "yahoo":
         _check_prices(data, origin, lines)
         _check_adjustment(data, origin)
-    elif spec.source == "fred":
-        _check_bounded(data, origin, lines, MAX_FRED_ABS, "a FRED value")
+    elif spec.source in ("fred", "csv"):
+        what = "a FRED value" if spec.source == "fred" else "a series value"
+        _check_bounded(data, origin, lines, MAX_FRED_ABS, what)
     elif spec.source == "french":
         _check_bounded(data, origin, lines, MAX_FACTOR_PERCENT, "a factor return in percent")
     col = spec.default_field or spec.id

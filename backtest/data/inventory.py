@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from backtest._typing import AsOf, DateLike
 from backtest.data.calendar import parse_date
-from backtest.data.catalog import CATALOG, parse_series_ref
+from backtest.data.catalog import SeriesSpec, all_specs, parse_series_ref
 from backtest.data.panel import build_panel, known_observations
 from backtest.data.providers.snapshot import (
     SnapshotProvider,
@@ -18,6 +19,7 @@ from backtest.data.providers.snapshot import (
     read_manifest,
 )
 from backtest.data.store import DataStore
+from backtest.data.usercat import DefaultReleaseWarning
 from backtest.exceptions import CacheCorruptError, EmptyRangeError, QtbtError
 
 __all__ = ["csv_extent", "inventory", "show_series", "verify_cache", "verify_snapshot"]
@@ -28,28 +30,35 @@ _LIST_COLUMNS = ["id", "source", "frequency", "units", "first", "last", "rows", 
 def inventory(
     store: DataStore, include_missing: bool = False, today: dt.date | None = None
 ) -> pd.DataFrame:
-    """One row per series available without the network.
+    """One row per series available without the network (user-declared series too).
 
     Columns: id, source, frequency, units, first, last, rows, days_since_last
-    (calendar days from the last observation to ``today``).
+    (calendar days from the last observation to ``today``). Listing applies
+    no release rule, so a user series without one does not warn here.
     """
     today = today or dt.date.today()
     rows = []
     available = {s.id for s in store.available()}
-    for spec in CATALOG.values():
-        if spec.source == "derived":
-            continue
-        if spec.id not in available:
-            if include_missing:
-                rows.append([spec.id, spec.source, spec.frequency, spec.units,
-                             "", "", 0, None])
-            continue
-        data = store.load(spec).data
-        col = data[spec.default_field or spec.id].dropna()
-        first, last = col.index[0].date(), col.index[-1].date()
-        rows.append([spec.id, spec.source, spec.frequency, spec.units, str(first), str(last),
-                     len(col), (today - last).days])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DefaultReleaseWarning)
+        for spec in all_specs().values():
+            row = _row(spec, store, spec.id in available, include_missing, today)
+            if row is not None:
+                rows.append(row)
     return pd.DataFrame(rows, columns=_LIST_COLUMNS)
+
+
+def _row(spec: SeriesSpec, store: DataStore, available: bool, include_missing: bool,
+         today: dt.date) -> list[object] | None:
+    if spec.source == "derived":
+        return None
+    if not available:
+        return [spec.id, spec.source, spec.frequency, spec.units, "", "", 0, None] \
+            if include_missing else None
+    col = store.load(spec).data[spec.default_field or spec.id].dropna()
+    first, last = col.index[0].date(), col.index[-1].date()
+    return [spec.id, spec.source, spec.frequency, spec.units, str(first), str(last), len(col),
+            (today - last).days]
 
 
 def show_series(
@@ -169,8 +178,8 @@ def csv_extent(path: Path) -> dict[str, object]:
 def verify_cache(store: DataStore) -> pd.DataFrame:
     """Re-check every cached file against the checksum stored in its metadata."""
     rows = []
-    for spec in CATALOG.values():
-        if spec.source == "derived" or not store.cache.has(spec):
+    for spec in all_specs().values():
+        if spec.source in ("derived", "csv") or not store.cache.has(spec):
             continue
         try:
             got = store.cache.read(spec)

@@ -35,7 +35,7 @@ __all__ = ["ACTIONS", "RELEASE_TZ", "RefreshResult", "RefreshRow", "check_refres
 #: time zone of release times (the NYSE close and the Fed's releases)
 RELEASE_TZ = "America/New_York"
 #: what :func:`refresh` did with a series
-ACTIONS = ("downloaded", "up to date", "not due", "due", "failed")
+ACTIONS = ("downloaded", "up to date", "not due", "due", "failed", "local file")
 _CLOSE = dt.time(16, 0)  # before_close rules: known by the NYSE close
 _AFTER_CLOSE = dt.time(16, 30)  # after_close rules: H.4.1 is out at 16:30 ET
 
@@ -142,7 +142,8 @@ class RefreshRow:
         One of :data:`ACTIONS`: ``downloaded`` (newer data stored),
         ``up to date`` (downloaded, nothing newer than the cache), ``not due``
         (next release in the future: nothing downloaded), ``due`` (would be
-        downloaded; offline), ``failed`` (old copy kept).
+        downloaded; offline), ``failed`` (old copy kept), ``local file`` (a
+        user series read from its CSV file: nothing to download).
     new_last : Timestamp or None
         Last observation date in the cache afterwards.
     detail : str
@@ -210,8 +211,22 @@ def _cached_last(store: DataStore, spec: SeriesSpec) -> pd.Timestamp | None:
     return pd.Timestamp(data.index[-1]) if len(data) else None
 
 
+def _local(spec: SeriesSpec) -> RefreshRow:
+    """A user CSV series: its file is the only copy; report its last date (or why not)."""
+    from backtest.data.providers.localcsv import LocalCsvProvider
+
+    try:
+        data = LocalCsvProvider().fetch(spec).data
+    except QtbtError as exc:
+        return RefreshRow(spec.id, None, None, "failed", None, str(exc))
+    last = pd.Timestamp(data.index[-1])
+    return RefreshRow(spec.id, last, None, "local file", last)
+
+
 def _one(store: DataStore, spec: SeriesSpec, now: pd.Timestamp, force: bool,
          offline: bool) -> RefreshRow:
+    if spec.source == "csv":
+        return _local(spec)
     last = _cached_last(store, spec)
     due = None if last is None else due_at(spec, last)
     if not force and due is not None and due > now:

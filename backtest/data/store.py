@@ -10,11 +10,13 @@ from pathlib import Path
 import pandas as pd
 
 from backtest.data.cache import SeriesCache
-from backtest.data.catalog import SeriesSpec, get_spec
+from backtest.data.catalog import SeriesSpec, all_specs, get_spec
 from backtest.data.checks import check_series
 from backtest.data.paths import resolve_cache_dir, resolve_data_dir
 from backtest.data.providers.base import Fetched, Provider
+from backtest.data.providers.localcsv import LocalCsvProvider
 from backtest.data.providers.snapshot import SnapshotProvider
+from backtest.data.usercat import DefaultReleaseWarning, active_catalog
 from backtest.exceptions import (
     CacheCorruptError,
     NetworkError,
@@ -42,8 +44,11 @@ def default_providers(timeout: float = 15.0, retries: int = 3) -> dict[str, Prov
 class DataStore:
     """Where series come from, in order.
 
+    0. A user series from a local CSV file (``source = "csv"`` in a user
+       catalog, :mod:`backtest.data.usercat`) is read from its file, always.
     1. A snapshot directory (``data_dir`` or ``$QTBT_DATA_DIR``): read directly,
-       never the network.
+       never the network. A user-declared FRED id or Yahoo ticker the
+       snapshot lacks is read from the cache (``qtbt data pull ID`` fills it).
     2. Otherwise the parquet cache (``cache_dir``, ``$QTBT_CACHE_DIR`` or
        ``~/.cache/qtbt``), unless ``refresh``.
     3. Otherwise the network provider of the series' source, whose result is
@@ -80,6 +85,7 @@ class DataStore:
         self.refresh = refresh
         self._providers = providers
         self._memo: dict[str, Fetched] = {}
+        self._specs: dict[str, SeriesSpec] = {}
         self.cutoff: pd.Timestamp | None = None
         self._parent: DataStore | None = None
 
@@ -104,16 +110,33 @@ class DataStore:
         """
         view = copy.copy(self)
         view._memo = {}
+        view._specs = {}
         view._parent = self._parent if self._parent is not None else self
         return view
 
     def provenance(self) -> dict[str, dict[str, str]]:
-        """Source, origin, sha256 and fetch time of every series loaded so far."""
-        return {
-            sid: {"source": f.source, "origin": f.origin, "sha256": f.sha256,
-                  "fetched_at": f.fetched_at}
-            for sid, f in sorted(self._memo.items())
-        }
+        """Source, origin, sha256 and fetch time of every series loaded so far.
+
+        A user-declared series also gives its catalog file and that file's
+        sha256, its units, frequency and release rule (``(default)`` when the
+        catalog gave none); a file recorded with :meth:`record` (a regimes
+        file) is listed under its key.
+        """
+        out = {sid: {"source": f.source, "origin": f.origin, "sha256": f.sha256,
+                     "fetched_at": f.fetched_at} for sid, f in sorted(self._memo.items())}
+        cat = active_catalog()
+        for sid, spec in self._specs.items():
+            if spec.catalog and sid in out:
+                rule = spec.release.describe() + (" (default)" if spec.default_release else "")
+                out[sid].update({"catalog": spec.catalog, "units": spec.units,
+                                 "frequency": spec.frequency, "release": rule})
+                if cat is not None and str(cat.path) == spec.catalog:
+                    out[sid]["catalog_sha256"] = cat.sha256
+        return out
+
+    def record(self, key: str, fetched: Fetched) -> None:
+        """List a file that is not a series (a regimes file) in :meth:`provenance`."""
+        self._memo[key] = fetched
 
     @property
     def providers(self) -> dict[str, Provider]:
@@ -149,7 +172,11 @@ class DataStore:
                 f"{spec.id} is derived from {', '.join(spec.inputs)}; build it with "
                 "backtest.build_panel or `qtbt data show`."
             )
-        if spec.id not in self._memo:
+        if spec.id not in self._memo or self._specs.get(spec.id, spec) != spec:
+            # (a user catalog activated since may declare the id anew: read it again)
+            if spec.default_release:
+                warnings.warn(_default_rule_message(spec), DefaultReleaseWarning, stacklevel=2)
+            self._specs[spec.id] = spec
             parent = self._parent
             full = parent.load(spec) if parent is not None else self._load(spec)
             if self.cutoff is not None:
@@ -158,8 +185,12 @@ class DataStore:
         return self._memo[spec.id]
 
     def _load(self, spec: SeriesSpec) -> Fetched:
+        if spec.source == "csv":
+            return LocalCsvProvider().fetch(spec)
         if self.snapshot is not None:
-            return self.snapshot.fetch(spec)
+            if not spec.catalog or self.snapshot.has(spec):
+                return self.snapshot.fetch(spec)
+            return self._user_from_cache(spec)
         cached = self.cache.has(spec)
         if cached and not self.refresh:
             return self.cache.read(spec)
@@ -189,20 +220,40 @@ class DataStore:
         self.cache.write(spec, fetched)
         return fetched
 
-    def available(self) -> list[SeriesSpec]:
-        """Catalog entries that can be loaded without the network."""
-        from backtest.data.catalog import CATALOG
+    def _user_from_cache(self, spec: SeriesSpec) -> Fetched:
+        """A user-declared FRED id or Yahoo ticker next to a snapshot: the cached copy."""
+        if not self.cache.has(spec):
+            raise SeriesNotAvailableError(
+                f"{spec.id} (declared in {spec.catalog}) is not in the snapshot "
+                f"{self.snapshot.root if self.snapshot else ''} nor in the cache "
+                f"{self.cache.root}; snapshots are never downloaded into. Fill the cache once "
+                f"online: `qtbt data pull {spec.id} --cache-dir {self.cache.root}` (without "
+                "--data-dir).")
+        return self.cache.read(spec)
 
+    def available(self) -> list[SeriesSpec]:
+        """Catalog entries (built-in and user) that can be loaded without the network."""
         out = []
-        for spec in CATALOG.values():
+        for spec in all_specs().values():
             if spec.source == "derived":
                 continue
-            if self.snapshot is not None:
+            if spec.source == "csv":
+                if Path(spec.path).is_file():
+                    out.append(spec)
+            elif self.snapshot is not None and not spec.catalog:
                 if self.snapshot.has(spec):
                     out.append(spec)
-            elif self.cache.has(spec):
+            elif self.cache.has(spec) or (self.snapshot is not None and
+                                          self.snapshot.has(spec)):
                 out.append(spec)
         return out
+
+
+def _default_rule_message(spec: SeriesSpec) -> str:
+    return (f"{spec.id} (declared in {spec.catalog}) has no release rule; qtbt assumes the "
+            f"conservative default for {spec.frequency} series: "
+            f"{spec.release.describe()}. Add release = {{ lag = DAYS, ... }} to its "
+            "[series] entry to say when each value was published.")
 
 
 def as_store(store: DataStore | str | Path | None, func: str = "store") -> DataStore:

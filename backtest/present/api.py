@@ -11,6 +11,7 @@ from backtest.present.liquidity import funding, liquidity_history, net_liquidity
 from backtest.present.regimes import CLASSIFIER_INPUTS, check_classifiers, disagreement, regimes_at
 from backtest.present.result import NowResult
 from backtest.present.targets import check_strategies, strategy_targets
+from backtest.regimes.userfile import FileClassifier
 from backtest.strategy import resolve_strategy
 
 __all__ = ["now"]
@@ -33,7 +34,8 @@ def _roles(classifiers: Sequence[str], strategies: Sequence[str]) -> list[tuple[
 
 
 def now(store: DataStore | str | Path | None = None, strategies: Sequence[str] | None = None,
-        classifiers: Sequence[str] | None = None, as_of: object = None) -> NowResult:
+        classifiers: Sequence[str] | None = None, as_of: object = None,
+        regimes: str | Path | None = None) -> NowResult:
     """Where we are now: regimes, net liquidity, funding and each strategy's targets.
 
     Parameters
@@ -51,6 +53,9 @@ def now(store: DataStore | str | Path | None = None, strategies: Sequence[str] |
         before it) with what was known at its close. Default: the latest
         session at whose close every core input (net liquidity and funding
         series) is known; see :mod:`backtest.present.inputs`.
+    regimes : str or Path, optional
+        Your own ``date,label`` regimes file: shown as classifier ``file``, and
+        the labels every strategy's targets read.
 
     Returns
     -------
@@ -66,14 +71,18 @@ def now(store: DataStore | str | Path | None = None, strategies: Sequence[str] |
     """
     store = as_store(store, "now")
     names = check_strategies(strategies)
-    clfs = check_classifiers(classifiers)
+    clfs = check_classifiers(classifiers, regimes)
     obs = Observations(store)
     day = resolve_as_of(obs, as_of)
     inputs = input_table(obs, _roles(clfs, names), day)
-    regimes, labels = regimes_at(store, day, clfs)
-    targets, notes = strategy_targets(names, obs, day)
+    by_classifier, labels = regimes_at(store, day, clfs, regimes)
+    targets, notes = strategy_targets(names, obs, day, regimes)
+    if regimes is not None:
+        clf = FileClassifier(regimes).fit()
+        notes.insert(0, f"regimes (file) from {clf.path_} (sha256 {clf.sha256_[:12]}); every "
+                        "strategy's targets read them.")
     return NowResult(as_of=day, next_session=next_session(day), inputs=inputs,
-                     regimes=regimes, disagree=disagreement(regimes),
+                     regimes=by_classifier, disagree=disagreement(by_classifier),
                      net_liquidity=net_liquidity(obs, day), funding=funding(obs, day),
                      strategies=targets, notes=tuple(notes),
                      history=liquidity_history(obs, day), labels=labels)

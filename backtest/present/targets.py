@@ -3,7 +3,7 @@
 A strategy is evaluated at its own last session: ``as_of``, or the last
 session at which every asset it trades has a price known by ``as_of`` when
 one ends earlier (then it is flagged stale). Its context (prices, macro panel,
-regime labels of its default classifier) is built by
+regime labels of its default classifier, or of the user's regimes file) is built by
 :func:`backtest.runner.inputs.prepare_context` exactly as a run builds it,
 from :data:`LOOKBACK_DAYS` calendar days back (plus the run's warm-up), so
 the weights are those a run ending that day would hold as targets.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -69,11 +70,13 @@ def _last_change(decided: pd.DataFrame) -> pd.Timestamp | None:
     return pd.Timestamp(decided.index[hits[-1] + 1]) if len(hits) else None
 
 
-def _one(name: str, obs: Observations, as_of: pd.Timestamp) -> tuple[dict[str, Any], list[str]]:
+def _one(name: str, obs: Observations, as_of: pd.Timestamp,
+         regimes: str | Path | None = None) -> tuple[dict[str, Any], list[str]]:
     spec = resolve_strategy(name)
     params = spec.resolve()
     end = _own_end(spec, params, obs, as_of)
-    cfg = RunConfig(spec)
+    cfg = RunConfig(spec) if regimes is None else \
+        RunConfig(spec, classifier="file", classifier_params={"path": str(regimes)})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", QtbtWarning)
         ctx = prepare_context(spec, params, cfg, obs.store, end - pd.Timedelta(days=LOOKBACK_DAYS),
@@ -99,12 +102,17 @@ def _one(name: str, obs: Observations, as_of: pd.Timestamp) -> tuple[dict[str, A
     return info, notes
 
 
-def strategy_targets(names: Sequence[str], obs: Observations, as_of: pd.Timestamp
+def strategy_targets(names: Sequence[str], obs: Observations, as_of: pd.Timestamp,
+                     regimes: str | Path | None = None
                      ) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """Per strategy: weights, evaluation date, stale flag, driver and last change; and notes."""
+    """Per strategy: weights, evaluation date, stale flag, driver and last change; and notes.
+
+    With ``regimes`` (a ``date,label`` file) every strategy reads those labels
+    instead of its default classifier's.
+    """
     out: dict[str, dict[str, Any]] = {}
     notes: list[str] = []
     for name in names:
-        out[name], n = _one(name, obs, as_of)
+        out[name], n = _one(name, obs, as_of, regimes)
         notes += n
     return out, notes

@@ -1,4 +1,4 @@
-"""Regime classification: labels, the events file, the calendar and data classifiers."""
+"""Regime classification: labels, the events file, the calendar, data and file classifiers."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from backtest.regimes.labels import LABEL_DESCRIPTIONS, LABELS
 from backtest.regimes.markov import MarkovClassifier
 from backtest.regimes.phases import end_of_qt_stage, expost_halves, regime_phases
 from backtest.regimes.rules import RulesClassifier
+from backtest.regimes.userfile import FileClassifier, read_regime_file
 from backtest.regimes.validate import ValidationReport, validate_against_calendar
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "CalendarClassifier",
     "Disagreement",
     "Event",
+    "FileClassifier",
     "HybridClassifier",
     "MarkovClassifier",
     "RulesClassifier",
@@ -47,6 +49,7 @@ __all__ = [
     "expost_halves",
     "load_events",
     "make_classifier",
+    "read_regime_file",
     "regime_labels",
     "regime_labels_with_phases",
     "regime_phases",

@@ -17,8 +17,9 @@ from backtest.regimes.hybrid import HybridClassifier
 from backtest.regimes.markov import MarkovClassifier
 from backtest.regimes.phases import EARLY_WEEKS, end_of_qt_stage, regime_phases
 from backtest.regimes.rules import RulesClassifier
+from backtest.regimes.userfile import FileClassifier
 
-__all__ = ["CLASSIFIERS", "ClassifierName", "DataClassifier", "make_classifier",
+__all__ = ["BUILT_IN", "CLASSIFIERS", "ClassifierName", "DataClassifier", "make_classifier",
            "regime_labels", "regime_labels_with_phases"]
 
 
@@ -32,7 +33,10 @@ CLASSIFIERS: dict[str, str] = {
               "filtered probabilities, refitted yearly on an expanding window",
     "hybrid": "calendar labels from each announcement (use --anchor announce), every change "
               "checked against the rules classifier; unconfirmed changes are flagged",
+    "file": "your own labels from a date,label CSV file (--regimes FILE; parameter path)",
 }
+#: classifiers computed from data or events (every one but ``file``, which needs a path)
+BUILT_IN: tuple[str, ...] = tuple(c for c in CLASSIFIERS if c != "file")
 
 
 class DataClassifier(Protocol):
@@ -86,6 +90,8 @@ def make_classifier(
         the classifier does not take.
     """
     name = check_classifier_name(classifier)
+    if name == "file":
+        return _file_classifier(params)
     if name == "calendar":
         if params:
             raise ParameterError(
@@ -110,6 +116,16 @@ def make_classifier(
             f"Unknown {label} parameter(s) {unknown}; allowed: {sorted(allowed)}."
         )
     return cls(**params)
+
+
+def _file_classifier(params: dict[str, Any]) -> FileClassifier:
+    """The ``file`` classifier of ``params`` (exactly one: ``path``)."""
+    if set(params) != {"path"} or not isinstance(params["path"], str | Path) \
+            or not str(params["path"]).strip():
+        raise ParameterError(
+            f"The file classifier takes one parameter, path (a date,label CSV file); got "
+            f"{params!r}. Pass --regimes FILE, or classifier_params={{'path': 'my_regimes.csv'}}.")
+    return FileClassifier(params["path"])
 
 
 def regime_labels(
@@ -140,7 +156,7 @@ def regime_labels_with_phases(sessions: pd.DatetimeIndex, store: DataStore,
     """Labels and their causal phases in one frame (for ``StrategyContext.phases``).
 
     ``options`` are :func:`regime_labels`'s (``anchor``, ``end_of_qt_days``,
-    ``events`` and classifier parameters). Returns
+    ``events`` and classifier parameters; ``path`` for ``file``). Returns
     :func:`~backtest.regimes.phases.regime_phases` of the labels with the
     classifier's ``end_of_qt`` stages: columns ``label`` (exactly what
     :func:`regime_labels` returns), ``phase``, ``since``, ``weeks``. Phases
@@ -149,5 +165,6 @@ def regime_labels_with_phases(sessions: pd.DatetimeIndex, store: DataStore,
     """
     clf = _fitted(classifier, store, **options)
     labels = clf.predict(sessions)
-    return regime_phases(labels, stage=end_of_qt_stage(clf, labels.index),
-                         early_weeks=early_weeks)
+    # a user's file has no runoff stages: its end_of_qt sessions are early / late
+    stage = None if isinstance(clf, FileClassifier) else end_of_qt_stage(clf, labels.index)
+    return regime_phases(labels, stage=stage, early_weeks=early_weeks)

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from backtest.data.store import DataStore
-from backtest.regimes.api import CLASSIFIERS, check_classifier_name, make_classifier
+from backtest.regimes.api import BUILT_IN, check_classifier_name, make_classifier
 from backtest.regimes.calendar import CalendarClassifier
 from backtest.regimes.oos import GRIDS, out_of_sample
 from backtest.regimes.validate import validation_row
@@ -63,7 +63,7 @@ def validation_table(
         Columns ``classifier``, ``protocol``, ``tuned`` then the figures.
     """
     names = [check_classifier_name(c) for c in (classifiers or
-                                                 [c for c in CLASSIFIERS if c != "calendar"])]
+                                                 [c for c in BUILT_IN if c != "calendar"])]
     cal = CalendarClassifier(events=events).fit()
     cal_labels = cal.predict(sessions)
     changes = cal.changes()

@@ -57,7 +57,7 @@ def build_run_config(strategy: str | StrategySpec | None = None,
                      params: Sequence[str] | Mapping[str, Any] | None = (), *,
                      engine: Mapping[str, Any] | None = None,
                      benchmarks: Sequence[str] | None = None, spec: str | None = None,
-                     **overrides: Any) -> RunConfig:
+                     regimes: str | Path | None = None, **overrides: Any) -> RunConfig:
     """A RunConfig from a TOML file, a strategy name, parameters and overrides.
 
     Parameters
@@ -77,6 +77,10 @@ def build_run_config(strategy: str | StrategySpec | None = None,
         ``("none",)`` for none, as sweeps use).
     spec : str, optional
         The strategy's name when the file or module defines several (``--spec``).
+    regimes : str or Path, optional
+        Your own ``date,label`` regimes file (``--regimes``): the ``file``
+        classifier replaces the file's classifier; ``classifier`` may only be
+        ``"file"`` then.
     **overrides
         Other RunConfig fields (``start``, ``end``, ``classifier``, ``anchor``,
         ``end_of_qt_days``, ``cash_yield``); None values are ignored.
@@ -116,4 +120,20 @@ def build_run_config(strategy: str | StrategySpec | None = None,
         raise ParameterError(f"build_run_config got unknown field(s) {unknown}; allowed: "
                              f"{', '.join(RunConfig.__dataclass_fields__)}.")
     base.update({k: v for k, v in overrides.items() if v is not None})
+    if regimes is not None:
+        base.update(_regimes_override(regimes, overrides))
     return RunConfig(**base)
+
+
+def _regimes_override(regimes: str | Path, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """The classifier fields of ``--regimes FILE`` (refusing another classifier or an anchor)."""
+    classifier = overrides.get("classifier")
+    if classifier not in (None, "file"):
+        raise ParameterError(f"--regimes {regimes} gives the regime labels and --classifier "
+                             f"{classifier} computes them; pass one of the two.")
+    if overrides.get("anchor") is not None:
+        raise ParameterError(f"--anchor dates the calendar's events; --regimes {regimes} "
+                             "dates its own rows. Drop --anchor.")
+    if not str(regimes).strip():
+        raise ParameterError("--regimes is empty; pass a date,label CSV file.")
+    return {"classifier": "file", "classifier_params": {"path": str(regimes)}}

@@ -20,6 +20,7 @@ from backtest.data.calendar import parse_date
 from backtest.engine.config import EngineConfig
 from backtest.exceptions import ConfigError, ParameterError
 from backtest.regimes.api import CLASSIFIERS as REGIME_CLASSIFIERS
+from backtest.runner.owninputs import file_classifier_params, toml_regimes_file
 from backtest.strategy import StrategySpec, resolve_strategy
 from backtest.strategy.origin import strategy_origin
 from backtest.strategy.registry import load_registry
@@ -34,7 +35,7 @@ ANCHORS = ("effective", "announce")
 MAX_END_OF_QT_DAYS = 3650  # ten years of calendar days
 _TOP_KEYS = {"strategy", "start", "end", "benchmarks", "cash_yield", "params", "engine",
              "regimes"}
-_REGIME_KEYS = {"classifier", "anchor", "end_of_qt_days", "params"}
+_REGIME_KEYS = {"classifier", "anchor", "end_of_qt_days", "params", "file"}
 _MAPPINGS = {"params": "strategy parameters, e.g. params={'lookback': 63}",
              "classifier_params": "data-classifier parameters, e.g. classifier_params={}",
              "engine": "EngineConfig fields, e.g. engine={'rebalance': 'monthly', "
@@ -155,14 +156,15 @@ class RunConfig:
         Strategy parameters given by the user (defaults are filled in later).
     start, end : str, optional
         Backtest range (YYYY-MM-DD); default: the span where all assets have prices.
-    classifier : {"calendar", "data", "rules", "markov", "hybrid"}
-        Regime classifier.
+    classifier : {"calendar", "data", "rules", "markov", "hybrid", "file"}
+        Regime classifier; ``file`` reads your own ``date,label`` CSV, named by
+        ``classifier_params={"path": ...}`` (stored as an absolute path).
     anchor : {"effective", "announce"}
         Calendar anchor.
     end_of_qt_days : int, optional
         Calendar end-of-QT horizon, calendar days (1 to 3650).
     classifier_params : mapping
-        Data-classifier parameters.
+        Data-classifier parameters; for ``file`` exactly ``{"path": FILE}``.
     engine : mapping
         :class:`~backtest.engine.EngineConfig` fields given by the user; an
         unset ``rebalance`` takes the strategy's default.
@@ -222,6 +224,9 @@ class RunConfig:
         _choice("classifier", self.classifier, CLASSIFIERS)
         _choice("anchor", self.anchor, ANCHORS)
         _horizon(self.end_of_qt_days)
+        if self.classifier == "file":
+            object.__setattr__(self, "classifier_params", FrozenMap(file_classifier_params(
+                self.classifier_params, self.end_of_qt_days)))
         unknown = set(self.engine) - set(EngineConfig.__dataclass_fields__)
         if unknown:
             raise ParameterError(
@@ -331,6 +336,7 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
         IWD = 0.4
         [engine]            # EngineConfig fields: costs_bps, rebalance, execution, ...
         [regimes]           # classifier, anchor, end_of_qt_days, [regimes.params]
+                            # or file = "my_regimes.csv" (relative to this file)
 
     Raises
     ------
@@ -365,6 +371,8 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
             out[key] = reg[key]
     if "params" in reg:
         out["classifier_params"] = reg["params"]
+    if "file" in reg:
+        out.update(toml_regimes_file(p, reg))
     for key in ("start", "end"):
         if key in out:
             out[key] = str(out[key])

@@ -37,6 +37,7 @@ from backtest.exceptions import (
 from backtest.regimes.api import regime_labels, regime_labels_with_phases
 from backtest.regimes.compare import compare_labels, warn_if_episode_counts_differ
 from backtest.runner.config import RunConfig
+from backtest.runner.owninputs import regimes_file_note, user_series_notes
 from backtest.strategy import StrategyContext, StrategySpec, resolve_strategy
 
 __all__ = ["WARMUP_DAYS", "Benchmark", "RunInputs", "adjusted_open", "as_store",
@@ -366,13 +367,14 @@ def _read(cfg: RunConfig, store: DataStore, assets: list[str], series: list[str]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", QtbtWarning)
         start, end, range_note = resolve_range(cfg, store, own)
+        file_note = regimes_file_note(cfg, start, end)
         own_note = strategy_end_note(cfg, _price_span(store, own), end)
         sessions = sessions_between(start, end)
         cash, cash_note = cash_rate_series(cfg, store, sessions)
         ctx = _context(assets, series, cfg, store, start, end)
         open_ = adjusted_open(assets, store, start, end) if engine.execution == "open" else None
         regime_note = disagreement_note(cfg, store, ctx.regimes.loc[start:end])
-    notes = [n for n in (_TUNED.get(cfg.classifier), range_note, own_note,
+    notes = [n for n in (_TUNED.get(cfg.classifier), file_note, range_note, own_note,
                          cash_note, regime_note) if n is not None]
     for w in caught:
         if str(w.message) not in notes:
@@ -426,7 +428,9 @@ def prepare_inputs(config: RunConfig, store: DataStore | str | Path | None = Non
     data = _read(cfg, view, assets, series, engine, own)
     ranged = [benchmark_range(b, view, data["start"], data["end"]) for b in benches]
     benches = tuple(b for b, _ in ranged if b is not None)
-    data["notes"] = (*data["notes"], *(n for _, n in ranged if n is not None))
+    provenance = view.provenance()
+    data["notes"] = (*data["notes"], *(n for _, n in ranged if n is not None),
+                     *user_series_notes(provenance))
     return RunInputs(config=cfg, spec=spec, params=params, variants=variants,
                      benchmarks=benches, engine=engine, universe=tuple(assets),
-                     provenance=view.provenance(), **data)
+                     provenance=provenance, **data)

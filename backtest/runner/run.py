@@ -127,7 +127,20 @@ def format_summary(out: RunOutput) -> str:
     thin = [lab for lab, m in reg.items() if int(m["episodes"]) < 2]
     if thin:
         lines.append(f"note: {', '.join(thin)} rest on a single episode; read them as anecdotes.")
-    return "\n".join(lines)
+    return "\n".join(lines + _own_inputs(out.provenance))
+
+
+def _own_inputs(provenance: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """A note per input of the user's own: the regimes file, series from a user catalog."""
+    out = []
+    for key, p in provenance.items():
+        if p.get("source") == "regimes file":
+            out.append(f"note: regimes from your file {p['origin']} (sha256 {p['sha256'][:12]}).")
+        elif "catalog" in p:
+            out.append(f"note: {key} is your series from {p['origin']} (sha256 "
+                       f"{p['sha256'][:12]}), declared in {p['catalog']}; release: "
+                       f"{p['release']}.")
+    return out
 
 
 def backtest_metrics(result: BacktestResult, labels: pd.Series,

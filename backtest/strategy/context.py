@@ -84,9 +84,12 @@ class StrategyContext:
                                self.regimes.loc[:end], self.start, phases)
 
     def guarded(self, strategy: str) -> StrategyContext:
-        """The same context whose prices and panel refuse undeclared columns (named errors)."""
+        """The same context whose prices, panel and regimes refuse unknown names (named errors)."""
+        from backtest.strategy.regime_labels import guard_labels
+
         return replace(self, prices=declared(self.prices, strategy, "asset"),
-                       panel=declared(self.panel, strategy, "series"))
+                       panel=declared(self.panel, strategy, "series"),
+                       regimes=guard_labels(self.regimes, strategy))
 
 
 class DeclaredFrame(pd.DataFrame):
