@@ -8,6 +8,7 @@ they add up to.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -15,13 +16,13 @@ import numpy as np
 import pandas as pd
 
 from backtest.report.format import DASH, markdown_table, text_table
-from backtest.report.html import Cell, table
+from backtest.report.html import Cell, figure_html, notice, table
 
 if TYPE_CHECKING:
     from plotly.graph_objects import Figure
 
 __all__ = ["DECOMPOSITION_NOTE", "decomposition_figure", "decomposition_html",
-           "decomposition_markdown", "decomposition_text"]
+           "decomposition_markdown", "decomposition_text", "liquidity_section_html"]
 
 DECOMPOSITION_NOTE = (
     "Net liquidity = WALCL - TGA (WTREGEN) - ON RRP (RRPONTSYD), USD billions, from the close "
@@ -88,3 +89,22 @@ def decomposition_figure(df: pd.DataFrame) -> Figure:
                       yaxis_title="USD billions", margin={"l": 60, "r": 10, "t": 30, "b": 40},
                       legend={"orientation": "h", "y": 1.12})
     return fig
+
+
+def liquidity_section_html(metrics: Mapping[str, Any]) -> str:
+    """The run report's section: each QT episode of the run split by component, or why not.
+
+    Reads ``metrics["liquidity"]`` (written by :mod:`backtest.runner.liquidity`).
+    """
+    block = metrics.get("liquidity")
+    if block is None:
+        return notice(["This run was written before the net-liquidity decomposition existed; "
+                       "run it again to see it."], title="No decomposition")
+    if "unavailable" in block:
+        return notice([f"Net-liquidity decomposition unavailable: {block['unavailable']}"],
+                      title="No decomposition")
+    df = pd.DataFrame(block["episodes"])
+    if df.empty:
+        return "<p>No QT episode falls inside this run's range.</p>"
+    return (figure_html(decomposition_figure(df), "fig-liquidity") + decomposition_html(df)
+            + f"<p>{html.escape(DECOMPOSITION_NOTE)}</p>")

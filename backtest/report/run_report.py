@@ -18,6 +18,7 @@ from backtest.report.html import (
     section,
     table,
 )
+from backtest.report.netliq_chart import liquidity_section_html
 from backtest.report.stats import ALL, EPISODE_METRICS, regime_warnings
 from backtest.runner.layout import REPORT
 
@@ -181,6 +182,11 @@ def render_run_report(result: RunResult) -> str:
                 "the benchmark. Rows in yellow rest on fewer than three episodes or half a "
                 "year of sessions: read them as anecdotes."),
         section("factors", "Factor exposures", factor_section_html(r.metrics)),
+        section("liquidity", "Net liquidity under QT, by component",
+                liquidity_section_html(r.metrics),
+                "How much of the Fed's balance-sheet runoff reached net liquidity in each QT "
+                "episode of the run, and how much the Treasury General Account and the reverse "
+                "repo offset."),
         section("episodes", "Episodes", episode_table_html(r),
                 "One row per contiguous regime episode; returns compound over the episode."),
         section("weights", "Weights over time", figure_html(r.plot("targets"), "fig-weights"),
@@ -188,8 +194,8 @@ def render_run_report(result: RunResult) -> str:
         section("manifest", "Manifest: parameters, data checksums, versions", _provenance(r)),
     ]
     nav = [("overall", "Overall"), ("performance", "Equity"), ("regimes", "By regime"),
-           ("factors", "Factors"), ("episodes", "Episodes"), ("weights", "Weights"),
-           ("manifest", "Manifest")]
+           ("factors", "Factors"), ("liquidity", "Liquidity"), ("episodes", "Episodes"),
+           ("weights", "Weights"), ("manifest", "Manifest")]
     footer = (f"Rendered by qtbt {_version(r)} from the saved results of run {r.run_id} "
               f"(re-render with `qtbt report RUN_DIR`). Intervals: {r.bootstrap.describe()}.")
     return page(f"qtbt · {r.strategy}", _subtitle(r), nav, "\n".join(body), footer)

@@ -26,6 +26,7 @@ from backtest.runner.inputs import (
     prepare_inputs,
     resolve_range,
 )
+from backtest.runner.liquidity import run_liquidity
 from backtest.strategy import StrategySpec
 
 if TYPE_CHECKING:
@@ -224,5 +225,7 @@ def run(cfg: RunConfig, store: DataStore | str | Path | None = None) -> RunOutpu
     metrics["benchmarks"] = bench_metrics
     metrics["factors"], factor_data = run_factors(result.returns, labels, data,
                                                   metrics["by_regime"])
+    metrics["liquidity"], liquidity_data = run_liquidity(labels, data)
     return RunOutput(inputs.config, dict(inputs.params), inputs.engine, result, benches, labels,
-                     metrics, {**inputs.provenance, **factor_data}, inputs.notes, rf)
+                     metrics, {**inputs.provenance, **factor_data, **liquidity_data},
+                     inputs.notes, rf)

@@ -56,7 +56,7 @@ def _check(page: Path, expected_charts: int, shot: str) -> PageReport:
 def test_run_report_loads(real_runs: tuple[Path, Path], tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     shutil.copy(real_runs[0] / "report.html", page)
-    _check(page, 3, "report")
+    _check(page, 5, "report")  # equity, regimes, factors, liquidity, weights
 
 
 def test_comparison_loads(real_runs: tuple[Path, Path], tmp_path: Path) -> None:
@@ -66,7 +66,7 @@ def test_comparison_loads(real_runs: tuple[Path, Path], tmp_path: Path) -> None:
 
 def test_scorecard_loads(real_scorecard: Scorecard, tmp_path: Path) -> None:
     page = write_html(tmp_path / "scorecard.html", scorecard_html(real_scorecard))
-    _check(page, 1, "scorecard")
+    _check(page, 2, "scorecard")  # tests by claim, net-liquidity decomposition
 
 
 def test_hostile_names_do_not_run(tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def test_metrics_are_byte_identical_and_manifest_complete(
     b = write_run(run(cfg, DataStore(snapshot_dir)), tmp_path, "b", command=["qtbt", "run"])
     assert (a / "metrics.json").read_bytes() == (b / "metrics.json").read_bytes()
     metrics = json.loads((a / "metrics.json").read_text())
-    assert set(metrics) == {"overall", "by_regime", "benchmarks", "factors"}
+    assert set(metrics) == {"overall", "by_regime", "benchmarks", "factors", "liquidity"}
     assert {"total_return", "cagr", "ann_vol", "sharpe", "sortino", "max_drawdown", "turnover",
             "days"} <= set(metrics["overall"])
     assert set(metrics["benchmarks"]) == {"buy_and_hold", "sixty_forty"}
