@@ -115,8 +115,10 @@ def summarize(times: dict[str, list[float]]) -> dict[str, Any]:
 
 
 def report_sizes(folder: Path) -> dict[str, int]:
-    """Bytes of each file of a run folder that a browser loads (``*.html``, ``*.js``)."""
-    return {p.name: p.stat().st_size for p in sorted(folder.iterdir())
+    """Bytes of each file a browser loads for a run's report: the run folder's ``*.html`` and
+    ``*.js``, and the ``plotly-*.js`` its results folder shares among all its runs."""
+    shared = sorted(folder.parent.glob("plotly-*.js"))
+    return {p.name: p.stat().st_size for p in [*sorted(folder.iterdir()), *shared]
             if p.suffix in (".html", ".js")}
 
 
