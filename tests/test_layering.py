@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "backtest"
 
 LAYERS: dict[str, int] = {
-    "backtest.exceptions": 0, "backtest._typing": 0, "backtest.claims": 0,
+    "backtest.exceptions": 0, "backtest._typing": 0, "backtest.claims": 0, "backtest._lazy": 0,
     "backtest.metrics": 1,
     "backtest.data": 2,
     "backtest.regimes": 3, "backtest.provenance": 3,

@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 
+from backtest.cli.lazy import LazyCommand, LazyGroup
 from backtest.exceptions import QtbtError
 
 try:  # typer >= 0.26 ships its own copy of click
@@ -18,6 +19,44 @@ except ImportError:  # pragma: no cover - older typer on plain click
 
 __all__ = ["app", "main"]
 
+class _Root(LazyGroup):
+    """The ``qtbt`` group: each command's module is imported only when that command runs."""
+
+    lazy = (
+        LazyCommand("regimes", "backtest.cli.regimes", "regimes_cmd",
+                    "Label Fed balance-sheet regimes and print the episodes table."),
+        LazyCommand("events", "backtest.cli.events", "events_cmd",
+                    "Measure moves around Fed balance-sheet events: bp for yields, returns for "
+                    "prices."),
+        LazyCommand("run", "backtest.cli.run", "run_cmd",
+                    "Backtest a strategy with its benchmarks and write results/<run_id>/."),
+        LazyCommand("strategies", "backtest.cli.run", "strategies_cmd",
+                    "List strategies: name, one-line description and parameters."),
+        LazyCommand("sweep", "backtest.cli.sweep", "sweep_cmd",
+                    "Evaluate every configuration of a parameter grid; write "
+                    "DIR/<run_id>/sweep.parquet."),
+        LazyCommand("walkforward", "backtest.cli.sweep", "walkforward_cmd",
+                    "Choose in sample, test out of sample: rolling, expanding, leave one "
+                    "episode out."),
+        LazyCommand("report", "backtest.cli.report", "report_cmd",
+                    "Re-render a run's report.html from its saved results (no data needed)."),
+        LazyCommand("scorecard", "backtest.cli.report", "scorecard_cmd",
+                    "Test every playbook claim on the data: statistic, interval and verdict."),
+        LazyCommand("compare", "backtest.cli.report", "compare_cmd",
+                    "Runs side by side: metrics overall and by regime, parameter and data "
+                    "differences."),
+        LazyCommand("now", "backtest.cli.now", "now_cmd",
+                    "Where we are now: regimes, net liquidity, funding and each strategy's "
+                    "targets at the latest session the data describes (STRATEGY adds to "
+                    "--strategy)."),
+        LazyCommand("forecasts", "backtest.cli.forecasts", "forecasts_cmd",
+                    "Score dated forecasts: the move from the close before the anchor to N "
+                    "sessions later."),
+        LazyCommand("data", "backtest.cli.data", "data_app",
+                    "Inspect, download and verify data series."),
+    )
+
+
 app = typer.Typer(
     name="qtbt",
     help="Backtest strategies across Fed balance-sheet regimes (QE, taper, QT, end-of-QT). "
@@ -25,41 +64,13 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=_Root,
 )
 
 
-def _register() -> None:
-    from backtest.cli.data import data_app
-
-    app.add_typer(data_app, name="data")
-    from backtest.cli.regimes import regimes_cmd
-
-    app.command("regimes")(regimes_cmd)
-    from backtest.cli.events import events_cmd
-
-    app.command("events")(events_cmd)
-    from backtest.cli.run import run_cmd, strategies_cmd
-
-    app.command("run")(run_cmd)
-    app.command("strategies")(strategies_cmd)
-    from backtest.cli.sweep import sweep_cmd, walkforward_cmd
-
-    app.command("sweep")(sweep_cmd)
-    app.command("walkforward")(walkforward_cmd)
-    from backtest.cli.report import compare_cmd, report_cmd, scorecard_cmd
-
-    app.command("report")(report_cmd)
-    app.command("scorecard")(scorecard_cmd)
-    app.command("compare")(compare_cmd)
-    from backtest.cli.now import now_cmd
-
-    app.command("now")(now_cmd)
-    from backtest.cli.forecasts import forecasts_cmd
-
-    app.command("forecasts")(forecasts_cmd)
-
-
-_register()
+@app.callback()
+def _root() -> None:
+    """Commands are registered lazily (:class:`_Root`); the group itself does nothing."""
 
 
 def _show_warning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:

@@ -11,7 +11,6 @@ import typer
 from backtest.cli.common import CacheDirOpt, DataDirOpt, OfflineOpt, make_store
 from backtest.regimes.api import ClassifierName
 from backtest.report.bootstrap import MAX_REPS, BootstrapSpec
-from backtest.runner.layout import REPORT
 
 __all__ = ["compare_cmd", "report_cmd", "scorecard_cmd"]
 
@@ -37,10 +36,12 @@ def report_cmd(
 ) -> None:
     """Re-render a run's report.html from its saved results (no data needed)."""
     from backtest.report import load_run, write_html
+    from backtest.report.save import write_run_page
 
     spec = BootstrapSpec(block=block, reps=reps, level=level)  # bounds checked before loading
     result = load_run(run_dir, spec)
-    path = write_html(out if out is not None else run_dir / REPORT, result.to_html())
+    path = (write_html(out, result.to_html()) if out is not None
+            else write_run_page(run_dir, result.to_html()))
     _print(result.to_text())
     typer.echo(f"\nwrote {path}")
 

@@ -52,9 +52,6 @@ from backtest.sweep.config import (
 )
 from backtest.sweep.executor import parse_bytes
 from backtest.sweep.grid import parse_grid
-from backtest.sweep.output import write_sweep
-from backtest.sweep.sweep import run_sweep
-from backtest.sweep.walkforward import walk_forward_sweep
 
 __all__ = ["MAX_TOP", "ExecOptions", "GridOptions", "ShowOptions", "TestOptions",
            "WalkForwardOptions", "sweep_cmd", "walkforward_cmd"]
@@ -169,6 +166,9 @@ def _sweep(strategy: str | None, grid: GridOptions, options: ConfigOptions,
     parsed = parse_grid(grid.grid, cfg.strategy_spec())
     settings = ex.config(parsed, wf.config() if wf is not None else None, tests)
     check_run_target(out.out, out.run_id)
+    from backtest.sweep.output import write_sweep  # numba, scipy: only once the inputs are good
+    from backtest.sweep.sweep import run_sweep
+    from backtest.sweep.walkforward import walk_forward_sweep
     result = run_sweep(cfg, None, data.store(), settings=settings)
     walk = walk_forward_sweep(result, settings.walkforward) if settings.walkforward else None
     path = write_sweep(result, out.out, out.run_id, command=["qtbt", *sys.argv[1:]],

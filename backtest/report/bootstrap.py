@@ -2,7 +2,8 @@
 
 Conventions
 -----------
-* Resampling is :class:`arch.bootstrap.StationaryBootstrap`: blocks of
+* Resampling is that of :class:`arch.bootstrap.StationaryBootstrap` (the same
+  draws, laid out for all resamples at once by :func:`resample_indices`): blocks of
   consecutive rows with geometrically distributed lengths (mean
   :attr:`BootstrapSpec.block` sessions), wrapping around the end of the
   sample. Rows of a 2-D sample are resampled together, so statistics of
@@ -22,7 +23,7 @@ from __future__ import annotations
 import math
 import warnings
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,7 @@ __all__ = [
     "annualised_mean",
     "percentile_interval",
     "replicates",
+    "resample_indices",
     "verdict",
 ]
 
@@ -44,6 +46,10 @@ _MAX_UNDEFINED = 0.05
 MAX_REPS = 100_000
 #: bytes held per resample by a run's interval table (6 statistics x 8 bytes)
 REPLICATE_BYTES = 48
+#: bytes of resample indices held at once (a chunk of resamples)
+_CHUNK_BYTES = 32 * 1024**2
+#: bytes of resampled data per batch given to a batched statistic (cache-sized chunks)
+_BATCH_BYTES = 4 * 1024**2
 StatFunc = Callable[[np.ndarray], np.ndarray]
 
 
@@ -116,7 +122,8 @@ def _generator(spec: BootstrapSpec, key: str) -> np.random.Generator:
     return np.random.default_rng([spec.seed, zlib.crc32(key.encode("utf-8"))])
 
 
-def replicates(data: np.ndarray, stat: StatFunc, spec: BootstrapSpec, key: str) -> np.ndarray:
+def replicates(data: np.ndarray, stat: StatFunc, spec: BootstrapSpec, key: str,
+               batched: bool = False) -> np.ndarray:
     """Bootstrap replicates of ``stat`` over stationary-block resamples of ``data``'s rows.
 
     Parameters
@@ -129,6 +136,10 @@ def replicates(data: np.ndarray, stat: StatFunc, spec: BootstrapSpec, key: str) 
         Block length, number of resamples and seed.
     key : str
         Names the bootstrap (mixed into the seed).
+    batched : bool
+        ``stat`` also takes a stack of resamples, ``(k, *data.shape)``, and returns
+        ``(k, m)``, each row equal to its value on that resample alone: it is then
+        called once per chunk of resamples instead of once per resample.
 
     Returns
     -------
@@ -142,11 +153,57 @@ def replicates(data: np.ndarray, stat: StatFunc, spec: BootstrapSpec, key: str) 
             warnings.simplefilter("ignore", RuntimeWarning)  # a statistic of one row
             m = int(np.asarray(stat(arr)).size) if len(arr) else 1
         return np.full((spec.reps, max(m, 1)), np.nan)
-    from arch.bootstrap import StationaryBootstrap
+    rows: list[np.ndarray] = []
+    # indices are 8 bytes a row, like the data of a 1-column sample
+    chunk = _BATCH_BYTES // max(1, arr[0].size) if batched else _CHUNK_BYTES
+    for idx in resample_indices(len(arr), spec, key, chunk_bytes=chunk):
+        if batched:
+            rows.append(np.asarray(stat(arr[idx]), dtype="float64").reshape(len(idx), -1))
+        else:
+            rows.extend(np.atleast_1d(np.asarray(stat(arr[i]), dtype="float64")).reshape(1, -1)
+                        for i in idx)
+    return np.concatenate(rows).reshape(spec.reps, -1)
 
-    bs = StationaryBootstrap(spec.block, arr, seed=_generator(spec, key))
-    out = bs.apply(lambda x: np.atleast_1d(np.asarray(stat(x), dtype="float64")), spec.reps)
-    return np.asarray(out, dtype="float64").reshape(spec.reps, -1)
+
+def resample_indices(n: int, spec: BootstrapSpec, key: str,
+                     chunk_bytes: int = _CHUNK_BYTES) -> Iterator[np.ndarray]:
+    """Row indices of every stationary-block resample, in chunks of ``(resamples, n)``.
+
+    The draws are those of ``arch.bootstrap.StationaryBootstrap`` seeded with the same
+    generator, in the same order (per resample: ``n`` block starts, then ``n`` uniforms),
+    so the resamples are identical to arch's; the blocks are then laid out for all the
+    resamples of a chunk at once with numpy instead of one sampler call each.
+
+    Parameters
+    ----------
+    n : int
+        Observations in the sample (at least 1).
+    spec : BootstrapSpec
+        Mean block length (observations), resamples and seed.
+    key : str
+        Names the bootstrap (mixed into the seed).
+    chunk_bytes : int
+        Bytes of index array per chunk (bounds memory for large ``spec.reps``).
+
+    Yields
+    ------
+    ndarray
+        ``(k, n)`` int64 row indices, ``k`` resamples each, ``spec.reps`` in all.
+    """
+    gen = _generator(spec, key)
+    p = 1.0 / spec.block
+    per_chunk = max(1, chunk_bytes // (8 * n))
+    pos = np.arange(n)
+    for first in range(0, spec.reps, per_chunk):
+        k = min(per_chunk, spec.reps - first)
+        starts = np.empty((k, n), dtype=np.int64)
+        fresh = np.empty((k, n), dtype=bool)
+        for r in range(k):  # the generator's order: a resample's integers, then its uniforms
+            starts[r] = gen.integers(n, size=n, dtype=np.int64)
+            fresh[r] = gen.random(n) <= p  # a new block starts here (always at row 0)
+        fresh[:, 0] = True
+        begin = np.maximum.accumulate(np.where(fresh, pos, 0), axis=1)
+        yield (np.take_along_axis(starts, begin, axis=1) + (pos - begin)) % n
 
 
 def percentile_interval(reps: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:

@@ -2,20 +2,30 @@ r"""Self-contained HTML pages: escaped tables, embedded plotly charts, one style
 
 A page carries exactly one inline copy of plotly.js (no CDN, no network:
 it opens offline) and one ``<div>`` plus a ``Plotly.newPlot`` call per
-figure. Figure JSON is made safe inside ``<script>`` by escaping ``<``,
-``>`` and ``&`` as ``\u003c``, ``\u003e``, ``\u0026``. Every other piece
-of text goes through :func:`esc` (``html.escape``). Nothing here is
-time-dependent, so the same inputs give the same bytes.
+figure. A page written into a run folder shares instead the results
+folder's one copy of plotly.js (:func:`share_plotly`: a content-addressed
+``plotly-<sha256>.min.js`` beside the run folders, loaded by relative path,
+still offline from disk), which takes 4.6 MB off every report. Figure
+JSON is made safe inside ``<script>`` by escaping ``<``, ``>`` and ``&`` as
+``\u003c``, ``\u003e``, ``\u0026``. Every other piece of text goes through
+:func:`esc` (``html.escape``). Nothing here is time-dependent, so the same
+inputs give the same bytes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from backtest.data.cache import atomic_write_bytes
 
 if TYPE_CHECKING:
     from plotly.graph_objects import Figure
@@ -28,8 +38,11 @@ __all__ = [
     "kv_table",
     "notice",
     "page",
+    "plotly_asset",
     "section",
+    "share_plotly",
     "table",
+    "write_plotly_asset",
 ]
 
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -186,14 +199,77 @@ def figure_html(fig: Figure, div_id: str) -> str:
     spec = _safe_json(pio.to_json(fig, validate=False, pretty=False, engine="json"))
     cfg = json.dumps(_PLOT_CONFIG, sort_keys=True)
     return (f'<div id="{div_id}" class="figure"></div>\n'
-            f'<script>(function(){{var f={spec};'
+            f'<script>(function(){{var f={spec};if(!window.Plotly)return;'
             f'Plotly.newPlot("{div_id}",f.data,f.layout,{cfg});}})();</script>')
 
 
+@lru_cache(maxsize=1)
 def _plotly_js() -> str:
     from plotly.offline import get_plotlyjs
 
     return str(get_plotlyjs())
+
+
+def plotly_asset() -> tuple[str, bytes]:
+    """The shared chart library: file name ``plotly-<sha256 16 hex>.min.js`` and its bytes.
+
+    The name changes with the content, so pages written by different plotly
+    versions can share one results folder without loading the wrong copy.
+    """
+    data = _plotly_js().encode("utf-8")
+    return f"plotly-{hashlib.sha256(data).hexdigest()[:16]}.min.js", data
+
+
+def share_plotly(text: str, page_dir: str | Path, asset_dir: str | Path | None = None) -> str:
+    """``text`` loading plotly.js from ``asset_dir`` by relative path instead of inline.
+
+    Parameters
+    ----------
+    text : str
+        A page made by :func:`page` (one inline copy of plotly.js).
+    page_dir : path
+        The folder the page will be written to (the relative path starts there).
+    asset_dir : path, optional
+        Where the shared copy lives; default the parent of ``page_dir`` (a run
+        folder's results folder, shared by every run in it). Write it there with
+        :func:`write_plotly_asset`.
+
+    Returns
+    -------
+    str
+        The page with ``<script src="../plotly-….min.js">``. If the library cannot
+        be loaded (the run folder was moved on its own), the page says how to fix it.
+    """
+    inline = f"<script>{_plotly_js()}</script>"
+    if text.count(inline) != 1:
+        raise ValueError("share_plotly takes a page made by page(): one inline plotly.js.")
+    here = Path(page_dir).resolve()
+    folder = Path(asset_dir).resolve() if asset_dir is not None else here.parent
+    src = Path(os.path.relpath(folder / plotly_asset()[0], here)).as_posix()
+    missing = (f"Charts need {src}, the chart library shared by the run folders of a results "
+               "folder. Open this page inside its results folder, or run `qtbt report RUN_DIR` "
+               "to write it again.")
+    on_error = ("document.addEventListener('DOMContentLoaded',function(){var m=document."
+                "createElement('p');m.className='notice';m.textContent="
+                f"{json.dumps(missing)};document.body.prepend(m);}})")
+    return text.replace(inline, f'<script src="{esc(src)}" onerror="{esc(on_error)}"></script>')
+
+
+def write_plotly_asset(asset_dir: str | Path) -> Path:
+    """Write the shared plotly.js into ``asset_dir`` unless an identical copy is there.
+
+    Returns
+    -------
+    Path
+        The file (``plotly-<sha256 16 hex>.min.js``); a damaged copy is replaced
+        atomically.
+    """
+    name, data = plotly_asset()
+    asset = Path(asset_dir) / name
+    if not (asset.is_file() and hashlib.sha256(asset.read_bytes()).digest()
+            == hashlib.sha256(data).digest()):
+        atomic_write_bytes(asset, data)
+    return asset
 
 
 def page(title: str, subtitle: str, nav: Sequence[tuple[str, str]], body: str,

@@ -14,13 +14,14 @@ from pathlib import Path
 from backtest.data.cache import atomic_write_bytes
 from backtest.exceptions import ParameterError, WriteError
 from backtest.report.bootstrap import BootstrapSpec
+from backtest.report.html import share_plotly, write_plotly_asset
 from backtest.report.result import RunResult
 from backtest.report.run_report import render_run_report
 from backtest.runner.layout import REPORT
 from backtest.runner.run import RunOutput
 from backtest.runner.rundir import write_run
 
-__all__ = ["check_html_path", "save_run", "write_html", "write_report"]
+__all__ = ["check_html_path", "save_run", "write_html", "write_report", "write_run_page"]
 
 
 def check_html_path(path: str | Path) -> Path:
@@ -70,7 +71,9 @@ def write_report(run_dir: str | Path, out: str | Path | None = None,
     run_dir : path
         A run directory (see :class:`~backtest.report.RunResult`).
     out : path, optional
-        Where to write; default ``run_dir/report.html``.
+        Where to write; default ``run_dir/report.html``, which loads plotly.js
+        from the results folder (:func:`~backtest.report.html.share_plotly`);
+        a page written elsewhere carries its own inline copy.
     bootstrap : BootstrapSpec, optional
         Interval settings (default: block 20, 1000 resamples, 95 %).
 
@@ -81,7 +84,19 @@ def write_report(run_dir: str | Path, out: str | Path | None = None,
     """
     result = RunResult.load(run_dir, bootstrap)
     target = Path(out) if out is not None else Path(run_dir) / REPORT
-    return write_html(target, render_run_report(result))
+    text = render_run_report(result)
+    return write_html(target, text) if out is not None else write_run_page(run_dir, text)
+
+
+def write_run_page(run_dir: str | Path, text: str) -> Path:
+    """Write ``run_dir/report.html`` loading the results folder's shared plotly.js.
+
+    The page first, then the library beside the run folder (if not already
+    there), so a failed write leaves no library behind. Returns the page's path.
+    """
+    path = write_html(Path(run_dir) / REPORT, share_plotly(text, run_dir))
+    write_plotly_asset(Path(run_dir).resolve().parent)
+    return path
 
 
 def save_run(out: RunOutput, root: str | Path = "results", run_id: str | None = None,

@@ -63,24 +63,29 @@ def regime_order(labels: Sequence[str]) -> list[str]:
 
 
 def _sharpe_columns(x: np.ndarray) -> np.ndarray:
-    """Annualised Sharpe per column of excess returns (NaN for flat columns)."""
-    mean = np.mean(x, axis=0)
-    sd = np.std(x, axis=0, ddof=1)
-    scale = np.max(np.abs(x), axis=0)
+    """Annualised Sharpe per column of excess returns (NaN for flat columns).
+
+    ``x`` is ``(sessions, series)`` or a stack ``(k, sessions, series)``.
+    """
+    mean = np.mean(x, axis=-2)
+    sd = np.std(x, axis=-2, ddof=1)
+    scale = np.max(np.abs(x), axis=-2)
     flat = (sd == 0.0) | (sd <= _FLAT_RTOL * scale)
-    out = np.full(x.shape[1], np.nan)
-    ok = ~flat
-    out[ok] = mean[ok] / sd[ok] * math.sqrt(TRADING_DAYS)
-    return out
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(flat, np.nan, mean / sd * math.sqrt(TRADING_DAYS))
 
 
 def _joint_stat(k: int) -> Any:
-    """Statistic over a resample of ``[returns (k columns), rf]``: means then Sharpes."""
+    """Statistic over a resample of ``[returns (k columns), rf]``: means then Sharpes.
+
+    Also takes a stack of resamples ``(n, sessions, k + 1)`` (``batched`` bootstrap).
+    """
 
     def stat(a: np.ndarray) -> np.ndarray:
-        r = a[:, :k]
-        excess = r - a[:, k:k + 1]
-        return np.concatenate([np.mean(r, axis=0) * TRADING_DAYS, _sharpe_columns(excess)])
+        r = a[..., :k]
+        excess = r - a[..., k:k + 1]
+        return np.concatenate([np.mean(r, axis=-2) * TRADING_DAYS, _sharpe_columns(excess)],
+                              axis=-1)
 
     return stat
 
@@ -186,7 +191,7 @@ def regime_stats(
     for name, mask, n_ep in groups:
         sub, sub_rf = r[mask.to_numpy()], rate[mask.to_numpy()]
         data = np.column_stack([sub.to_numpy(), sub_rf.to_numpy()])
-        reps = replicates(data, stat, spec, f"regime/{name}")
+        reps = replicates(data, stat, spec, f"regime/{name}", batched=True)
         means, sharpes = reps[:, :len(names)], reps[:, len(names):]
         m_lo, m_hi = percentile_interval(means, spec.level)
         s_lo, s_hi = percentile_interval(sharpes, spec.level)

@@ -317,6 +317,11 @@ class DaskExecutor:
         Workers of the local cluster (default: CPU count).
     progress : bool, optional
         Progress bar (see :class:`ChunkProgress`); default: automatic.
+    memory_limit : int, optional
+        Bytes per worker of the local cluster (Dask pauses a worker near it and
+        restarts one that exceeds it); default Dask's, the machine's memory
+        shared among the workers. A remote cluster keeps its own limits
+        (``dask worker --memory-limit``).
 
     Use as a context manager::
 
@@ -325,11 +330,18 @@ class DaskExecutor:
     """
 
     def __init__(self, scheduler: str | None = None, timeout: float = 10.0,
-                 n_workers: int | None = None, progress: bool | None = None) -> None:
+                 n_workers: int | None = None, progress: bool | None = None,
+                 memory_limit: int | None = None) -> None:
         self.scheduler = scheduler
         self.progress = progress
         self.timeout = float(timeout)
         self.n_workers = int(n_workers or os.cpu_count() or 1)
+        if memory_limit is not None and (isinstance(memory_limit, bool)
+                                         or not isinstance(memory_limit, int)
+                                         or memory_limit < 2**26):
+            raise ParameterError(f"memory_limit must be a number of bytes of at least 64 MiB, "
+                                 f"got {memory_limit!r}.")
+        self.memory_limit = memory_limit
         self._client: Any = None
         self._cluster: Any = None
 
@@ -344,7 +356,8 @@ class DaskExecutor:
         if self.scheduler is None:
             self._cluster = LocalCluster(n_workers=self.n_workers, threads_per_worker=1,
                                          processes=True, host="127.0.0.1",
-                                         dashboard_address=None)
+                                         dashboard_address=None,
+                                         memory_limit=self.memory_limit or "auto")
             self._client = Client(self._cluster, timeout=self.timeout)
         else:
             try:
@@ -369,7 +382,7 @@ class DaskExecutor:
 
     def map(self, fn: Callable[[Any, Any], Any], shared: Any,
             items: Sequence[Any]) -> list[Any]:
-        """Scatter ``shared`` to every worker once, run one task per item, gather in order."""
+        """Scatter ``shared`` to every worker once, run one task per item; results in order."""
         if self._client is None:
             raise QtbtError("DaskExecutor.map needs an open executor: use `with DaskExecutor()`.")
         if not items:
@@ -378,10 +391,17 @@ class DaskExecutor:
 
         remote = self._client.scatter(shared, broadcast=True)
         futures = self._client.map(fn, [remote] * len(items), list(items), pure=False)
+        order = {f.key: i for i, f in enumerate(futures)}
+        out: list[Any] = [None] * len(futures)
         with ChunkProgress(len(futures), self.progress) as bar:
-            for _ in as_completed(futures):
+            # each result is fetched as it completes and its future dropped, so a worker
+            # holds only the chunks it has not handed back yet, not the whole sweep
+            for done in as_completed(futures):
+                out[order[done.key]] = done.result()  # raises the task's error, if any
+                done.release()
                 bar.advance()
-        return list(self._client.gather(futures))
+        futures.clear()
+        return out
 
 
 def make_executor(kind: str, scheduler: str | None = None, timeout: float = 10.0,

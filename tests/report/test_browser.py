@@ -54,9 +54,13 @@ def _check(page: Path, expected_charts: int, shot: str) -> PageReport:
 
 
 def test_run_report_loads(real_runs: tuple[Path, Path], tmp_path: Path) -> None:
-    page = tmp_path / "report.html"
-    shutil.copy(real_runs[0] / "report.html", page)
-    _check(page, 5, "report")  # equity, regimes, factors, liquidity, weights
+    """A run folder copied with its results folder's one plotly.js (loaded by relative path)."""
+    shared = sorted(real_runs[0].parent.glob("plotly-*.min.js"))
+    assert len(shared) == 1  # one copy for both runs of the folder
+    folder = tmp_path / "results" / "run"
+    shutil.copytree(real_runs[0], folder)
+    shutil.copy(shared[0], folder.parent)
+    _check(folder / "report.html", 5, "report")  # equity, regimes, factors, liquidity, weights
 
 
 def test_comparison_loads(real_runs: tuple[Path, Path], tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from backtest.exceptions import DataFormatError, ParameterError
 from backtest.report import RunResult, render_run_report, write_report
+from backtest.report.html import plotly_asset
 from tests.report.helpers import IDX6, make_run_dir
 
 EVIL = "<script>alert(1)</script>"
@@ -82,10 +83,11 @@ def test_self_contained_one_plotly_and_byte_stable(tmp_path: Path) -> None:
     path = write_report(d)
     html = path.read_text(encoding="utf-8")
     assert html.count("Plotly.newPlot(") == 3
-    assert html.count("plotly.js v") <= 2  # the banner of the one inline copy
-    assert html.count("<script>") == 4  # plotly.js + three figures
-    head, _, rest = html.partition("<script>")
-    ours = head + rest.partition("</script>")[2]  # the page without the plotly.js bundle
+    # in its run folder the page loads the results folder's one copy of plotly.js
+    name = plotly_asset()[0]
+    assert (d.parent / name).is_file()
+    assert html.count("<script>") == 3 and html.count(f'<script src="../{name}"') == 1
+    ours = html.replace(f'src="../{name}"', "")
     for remote in ("http://", "https://", "<link", "src="):
         assert remote not in ours
     first = path.read_bytes()
@@ -93,6 +95,14 @@ def test_self_contained_one_plotly_and_byte_stable(tmp_path: Path) -> None:
     assert path.read_bytes() == first
     # the interval settings are stated in the footer; no generated-at timestamp
     assert "1000 resamples, 95% percentile intervals" in html
+    # written anywhere else, the page carries its own inline copy
+    inline = write_report(d, tmp_path / "elsewhere.html").read_text(encoding="utf-8")
+    assert inline.count("plotly.js v") <= 2  # the banner of the one inline copy
+    assert inline.count("<script>") == 4  # plotly.js + three figures
+    head, _, rest = inline.partition("<script>")
+    alone = head + rest.partition("</script>")[2]  # the page without the plotly.js bundle
+    for remote in ("http://", "https://", "<link", "src="):
+        assert remote not in alone
 
 
 def test_import_opens_nothing_and_writes_nothing(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from backtest.cli import main
 from backtest.data.store import DataStore
 from backtest.exceptions import ParameterError, QtbtError, QtbtWarning, WriteError
 from backtest.report import BootstrapSpec, RunResult, compare_runs, load_run, save_run
+from backtest.report.html import plotly_asset, share_plotly
 from backtest.runner import RunConfig, RunOutput, layout, run, write_run
 from backtest.runner.rundir import (
     STALE_AFTER_MINUTES,
@@ -65,8 +66,10 @@ def test_save_run_adds_the_report_inside_the_atomic_write(small_run: RunOutput,
                                                          tmp_path: Path) -> None:
     d = save_run(small_run, tmp_path, "r")
     assert (d / layout.REPORT).is_file()
-    assert [p.name for p in tmp_path.iterdir()] == ["r"]
-    assert load_run(d).to_html() == (d / layout.REPORT).read_text(encoding="utf-8")
+    # the run folder and the results folder's one shared plotly.js: no temp folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["r", plotly_asset()[0]])
+    assert share_plotly(load_run(d).to_html(), d) == \
+        (d / layout.REPORT).read_text(encoding="utf-8")
 
 
 def test_a_folder_written_before_the_rename_still_loads(tmp_path: Path) -> None:

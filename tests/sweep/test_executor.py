@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 import numpy as np
 import pandas as pd
@@ -114,3 +115,32 @@ def test_no_progress_bar_for_short_work_or_when_off(capsys: pytest.CaptureFixtur
 class _Tty(io.StringIO):
     def isatty(self) -> bool:
         return True
+
+
+def test_worker_memory_limit_is_checked() -> None:
+    for bad in (0, 1024, 2.5e9, True, "2GiB"):
+        with pytest.raises(ParameterError, match="memory_limit must be a number of bytes"):
+            DaskExecutor(memory_limit=bad)  # type: ignore[arg-type]
+    assert DaskExecutor(memory_limit=2**30).memory_limit == 2**30
+
+
+def _square_after(_shared: None, item: tuple[float, int]) -> int:
+    import time
+    time.sleep(item[0])
+    return item[1] * item[1]
+
+
+@pytest.mark.slow
+def test_local_cluster_bounds_worker_memory_and_keeps_item_order() -> None:
+    """Results are fetched as they finish (first the quick ones) but returned in item order."""
+    with DaskExecutor(n_workers=2, memory_limit=2**30, progress=False) as ex:
+        limits = [w["memory_limit"] for w in ex._client.scheduler_info()["workers"].values()]
+        items = [(0.6, 1), (0.0, 2), (0.3, 3), (0.0, 4), (0.0, 5)]
+        assert ex.map(_square_after, None, items) == [1, 4, 9, 16, 25]
+        deadline = time.monotonic() + 10.0  # releases reach the scheduler asynchronously
+        while any(str(k).startswith("_square_after") for k in ex._client.who_has()) \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+        held = [k for k in ex._client.who_has() if str(k).startswith("_square_after")]
+        assert held == []  # every result released on the cluster once fetched
+    assert limits == [2**30] * 2
