@@ -34,7 +34,9 @@ def inventory(
 
     Columns: id, source, frequency, units, first, last, rows, days_since_last
     (calendar days from the last observation to ``today``). Listing applies
-    no release rule, so a user series without one does not warn here.
+    no release rule, so a user series without one does not warn here. A
+    snapshot file that matches its manifest is only counted (quickly, see
+    :meth:`SnapshotProvider.extent`); any other is loaded and checked.
     """
     today = today or dt.date.today()
     rows = []
@@ -55,9 +57,15 @@ def _row(spec: SeriesSpec, store: DataStore, available: bool, include_missing: b
     if not available:
         return [spec.id, spec.source, spec.frequency, spec.units, "", "", 0, None] \
             if include_missing else None
-    col = store.load(spec).data[spec.default_field or spec.id].dropna()
-    first, last = col.index[0].date(), col.index[-1].date()
-    return [spec.id, spec.source, spec.frequency, spec.units, str(first), str(last), len(col),
+    field = spec.default_field or spec.id
+    snap = store.snapshot
+    fast = snap.extent(spec, field) if snap is not None and snap.has(spec) else None
+    if fast is not None:
+        first, last, rows = fast
+    else:
+        col = store.load(spec).data[field].dropna()
+        first, last, rows = col.index[0].date(), col.index[-1].date(), len(col)
+    return [spec.id, spec.source, spec.frequency, spec.units, str(first), str(last), rows,
             (today - last).days]
 
 

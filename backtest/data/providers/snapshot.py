@@ -122,6 +122,39 @@ class SnapshotProvider:
             fetched_at=mtime.replace(microsecond=0).isoformat(),
         )
 
+    def extent(self, spec: SeriesSpec, column: str) -> tuple[dt.date, dt.date, int] | None:
+        """First and last date and count of the non-missing values of ``column``, quickly.
+
+        Only for a file whose sha256 matches its manifest entry (the file the
+        snapshot was published with): it is read with pandas' C parser,
+        without :meth:`fetch`'s line-by-line checks. None otherwise (no entry,
+        a different file, no such column): the caller loads the series
+        through :meth:`fetch`, which checks and warns.
+        """
+        import numpy as np
+        import pandas as pd
+
+        path = self.path_for(spec)
+        entry, _ = manifest_entry(path)
+        if entry is None or entry.get("sha256") != file_sha256(path):
+            return None
+        fmt = _FRENCH_FILES[spec.id][1] if spec.source == "french" else "%Y-%m-%d"
+        with path.open(encoding="utf-8") as fh:
+            header = fh.readline().strip().split(",")
+        if column not in header:
+            return None
+        frame = pd.read_csv(path, usecols=[header[0], column], dtype={header[0]: str},
+                            na_values=["", "."], keep_default_na=False, engine="c")
+        values = frame[column]
+        if values.dtype.kind != "f" and values.dtype.kind != "i":
+            return None
+        known = np.flatnonzero(values.notna().to_numpy())
+        if known.size == 0:
+            return None
+        first, last = (dt.datetime.strptime(str(frame.iloc[int(i), 0]).strip(), fmt).date()
+                       for i in (known[0], known[-1]))
+        return first, last, int(known.size)
+
     def manifest(self) -> dict[str, dict[str, dict[str, object]]]:
         """The snapshot's manifests, by folder (``fred``, ``yahoo``, ``french``).
 
