@@ -209,9 +209,22 @@ def check_run_target(root: str | Path, run_id: str | None) -> None:
         raise ParameterError(f"--out {str(root_path)!r} is a file; give a folder.")
     probe = root_path if root_path.exists() else next(
         (p for p in root_path.parents if p.exists()), Path("."))
-    if not os.access(probe, os.W_OK | os.X_OK):
+    if not os.access(probe, os.W_OK | os.X_OK) or not _can_create_in(probe):
         raise ParameterError(f"Cannot write run directories under {str(root_path)!r}: "
                              f"{str(probe)!r} is not writable.")
+
+
+def _can_create_in(folder: Path) -> bool:
+    """Whether a folder can really be created in ``folder`` (tried and removed at once).
+
+    ``os.access`` says yes to root everywhere, even in ``/proc``; trying is
+    the only sure test, and it leaves nothing behind.
+    """
+    try:
+        Path(tempfile.mkdtemp(prefix=".qtbt-probe-", dir=folder)).rmdir()
+    except OSError:
+        return False
+    return True
 
 
 def _write_frames(out: RunOutput, tmp: Path) -> None:

@@ -22,7 +22,7 @@ from backtest.cli.lazy import LazyGroup
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("vectorbt", "numba", "dask", "distributed", "scipy", "arch", "plotly", "statsmodels")
 COMMANDS = ("regimes", "events", "run", "strategies", "sweep", "walkforward", "report",
-            "scorecard", "compare", "now", "data")
+            "scorecard", "compare", "now", "forecasts", "data")
 
 PROBE = """
 import contextlib, io, json, sys
@@ -76,6 +76,8 @@ def test_command_help_imports_no_heavy_library(command: str) -> None:
     ("run", "playbook", "--start", "2020-13-01"),
     ("run", "playbook", "--param", "nosuch=1"),
     ("run", "playbook", "--costs-bps", "-3"),
+    ("run", "playbook", "--out", "/proc/qtbt-cannot-write-here"),
+    ("forecasts", "--forecasts", "no_such_ledger.toml"),
     ("sweep", "playbook", "--grid", "x"),
     ("sweep", "playbook", "--grid", "nosuch=1"),
     ("walkforward", "playbook", "--train-months", "0"),
