@@ -55,16 +55,18 @@ from backtest.exceptions import (
 )
 
 if TYPE_CHECKING:  # the names below, for type checkers and IDEs
-    from backtest.claims import Claim, get_claim
+    from backtest.claims import Claim, claim_ids, get_claim
     from backtest.data.catalog import CATALOG, ReleaseRule, SeriesSpec, get_spec
     from backtest.data.panel import build_panel, known_observations
     from backtest.data.store import DataStore
+    from backtest.data.usercat import use_catalog, using_catalog
     from backtest.engine import BacktestResult, EngineConfig, run_backtest
     from backtest.eventstudy import EventStudyResult, event_study, select_events
     from backtest.present import NowResult, now
     from backtest.regimes import (
         BalanceSheetClassifier,
         CalendarClassifier,
+        FileClassifier,
         HybridClassifier,
         MarkovClassifier,
         RulesClassifier,
@@ -74,6 +76,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and IDEs
         regime_labels_with_phases,
     )
     from backtest.report import Comparison, RunResult, Scorecard, compare_runs, load_run, save_run
+    from backtest.report.forecasts import ForecastReport, forecast_report
     from backtest.report.scorecard import scorecard
     from backtest.runner import (
         RunConfig,
@@ -105,18 +108,21 @@ __version__ = "0.1.0"
 
 #: public name -> module that defines it (imported on first use)
 _LAZY: dict[str, str] = {
-    **dict.fromkeys(["Claim", "get_claim"], "backtest.claims"),
+    **dict.fromkeys(["Claim", "claim_ids", "get_claim"], "backtest.claims"),
     **dict.fromkeys(["CATALOG", "ReleaseRule", "SeriesSpec", "get_spec"], "backtest.data.catalog"),
     **dict.fromkeys(["build_panel", "known_observations"], "backtest.data.panel"),
     "DataStore": "backtest.data.store",
+    **dict.fromkeys(["use_catalog", "using_catalog"], "backtest.data.usercat"),
     **dict.fromkeys(["BacktestResult", "EngineConfig", "run_backtest"], "backtest.engine"),
     **dict.fromkeys(["EventStudyResult", "event_study", "select_events"], "backtest.eventstudy"),
-    **dict.fromkeys(["BalanceSheetClassifier", "CalendarClassifier", "HybridClassifier",
+    **dict.fromkeys(["BalanceSheetClassifier", "CalendarClassifier", "FileClassifier",
+                     "HybridClassifier",
                      "MarkovClassifier", "RulesClassifier", "compare_labels", "episodes_table",
                      "regime_labels", "regime_labels_with_phases"], "backtest.regimes"),
     **dict.fromkeys(["NowResult", "now"], "backtest.present"),
     **dict.fromkeys(["Comparison", "RunResult", "Scorecard", "compare_runs", "load_run",
                      "save_run", "scorecard"], "backtest.report"),
+    **dict.fromkeys(["ForecastReport", "forecast_report"], "backtest.report.forecasts"),
     **dict.fromkeys(["RunConfig", "RunOutput", "build_run_config", "prepare_inputs", "run",
                      "write_run"], "backtest.runner"),
     **dict.fromkeys(["Param", "StrategyContext", "StrategySpec", "get_strategy",
@@ -139,6 +145,8 @@ __all__ = [
     "EmptyRangeError",
     "EngineConfig",
     "EventStudyResult",
+    "FileClassifier",
+    "ForecastReport",
     "HybridClassifier",
     "MarkovClassifier",
     "NetworkError",
@@ -167,10 +175,12 @@ __all__ = [
     "__version__",
     "build_panel",
     "build_run_config",
+    "claim_ids",
     "compare_labels",
     "compare_runs",
     "episodes_table",
     "event_study",
+    "forecast_report",
     "get_claim",
     "get_spec",
     "get_strategy",
@@ -189,6 +199,8 @@ __all__ = [
     "save_run",
     "scorecard",
     "select_events",
+    "use_catalog",
+    "using_catalog",
     "write_run",
     "write_sweep",
 ]

@@ -10,7 +10,14 @@ import pandas as pd
 import typer
 
 from backtest._typing import AbnormalModel, EventAnchor, EventShow, EventTiming
-from backtest.cli.common import CacheDirOpt, DataDirOpt, FormatOpt, OfflineOpt, make_store
+from backtest.cli.common import (
+    CacheDirOpt,
+    CatalogOpt,
+    DataDirOpt,
+    FormatOpt,
+    OfflineOpt,
+    make_store,
+)
 from backtest.eventstudy import event_study, parse_dates, select_events, windows_text
 from backtest.exceptions import ParameterError
 from backtest.regimes.events import EVENT_SETS, Event
@@ -128,6 +135,7 @@ def events_cmd(
     data_dir: DataDirOpt = None,
     cache_dir: CacheDirOpt = None,
     offline: OfflineOpt = False,
+    catalog: CatalogOpt = None,
 ) -> None:
     """Measure moves around Fed balance-sheet events: bp for yields, returns for prices.
 
@@ -143,7 +151,7 @@ def events_cmd(
         raise ParameterError("--series is empty; e.g. --series DGS10,SPY.")
     windows = parse_windows(window)
     chosen = _choose_events(dates, set_name, events_file, event)
-    store = make_store(data_dir, cache_dir, offline=offline)
+    store = make_store(data_dir, cache_dir, offline=offline, catalog=catalog)
     results = [event_study(
         refs, chosen, window=w, store=store, anchor=anchor, timing=timing,
         benchmark=benchmark, abnormal=abnormal, on_missing="skip" if skip_missing else "raise",

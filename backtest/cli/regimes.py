@@ -13,6 +13,7 @@ import typer
 
 from backtest.cli.common import (
     CacheDirOpt,
+    CatalogOpt,
     DataDirOpt,
     OfflineOpt,
     echo_frame,
@@ -30,6 +31,7 @@ from backtest.regimes.compare import compare_labels, warn_if_episode_counts_diff
 from backtest.regimes.episodes import episodes_table
 from backtest.regimes.phases import end_of_qt_stage, regime_phases
 from backtest.regimes.table import validation_table
+from backtest.regimes.userfile import FileClassifier
 from backtest.regimes.validate import ValidationReport, validate_against_calendar
 
 __all__ = ["regimes_cmd"]
@@ -49,9 +51,15 @@ class _Setup:
     anchor: str
     end_of_qt_days: int | None
     events: Path | None
+    regimes_file: Path | None = None
 
     def fitted(self, name: str) -> Any:
         """The named classifier, fitted (parameters apply to the chosen data classifier)."""
+        if name == "file":
+            if self.regimes_file is None:
+                raise ParameterError("the file classifier reads your regimes file; add "
+                                     "--regimes FILE (a CSV of date,label rows).")
+            return FileClassifier(self.regimes_file).fit_store(self.store)
         if name == "calendar":
             return CalendarClassifier(anchor=self.anchor,  # type: ignore[arg-type]
                                       end_of_qt_days=self.end_of_qt_days,
@@ -259,13 +267,26 @@ def regimes_cmd(
     fmt: Annotated[Fmt, typer.Option("--format")] = "table",
     out: Annotated[Path | None, typer.Option(help="Write output to FILE instead of stdout.")
                    ] = None,
+    regimes: Annotated[Path | None, typer.Option(
+        "--regimes", help="Your own regimes file (date,label rows): its episodes, or "
+        "--compare calendar,file to measure it against the calendar.",
+        show_default=False)] = None,
     data_dir: DataDirOpt = None,
     cache_dir: CacheDirOpt = None,
     offline: OfflineOpt = False,
+    catalog: CatalogOpt = None,
 ) -> None:
     """Label Fed balance-sheet regimes and print the episodes table."""
-    store = make_store(data_dir, cache_dir, offline=offline)
+    store = make_store(data_dir, cache_dir, offline=offline, catalog=catalog)
     name = check_classifier_name(classifier, "--classifier")
+    if regimes is not None and name not in ("calendar", "file"):
+        raise ParameterError(f"--regimes gives the labels; drop --classifier {name}, or compare "
+                             f"them with --compare file,{name}.")
+    if regimes is not None and validate:
+        raise ParameterError("--validate scores the data classifiers against the calendar; to "
+                             "measure your file use --compare calendar,file --regimes FILE.")
+    if regimes is not None and compare is None:
+        name = "file"
     params = parse_params(param)
     if params and name == "calendar" and not validate:
         raise ParameterError("--param applies to the data classifier; add --classifier data "
@@ -274,7 +295,7 @@ def regimes_cmd(
         raise ParameterError("--phases adds columns to --daily; add --daily.")
     CalendarClassifier(end_of_qt_days=end_of_qt_days).fit()  # bad values fail before any work
     setup = _Setup(store, _sessions(store, start, end), name, params, anchor, end_of_qt_days,
-                   events)
+                   events, regimes)
     if plot is not None:
         _plot(setup, plot)
         if not (validate or daily or compare) and out is None:

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from backtest.cli.common import CacheDirOpt, DataDirOpt, OfflineOpt, make_store
+from backtest.cli.common import CacheDirOpt, CatalogOpt, DataDirOpt, OfflineOpt, make_store
 from backtest.regimes.api import ClassifierName
 from backtest.report.bootstrap import MAX_REPS, BootstrapSpec
 
@@ -60,9 +60,16 @@ def scorecard_cmd(
     reps: RepsOpt = 1000,
     block: BlockOpt = 20,
     level: LevelOpt = 0.95,
+    regimes: Annotated[Path | None, typer.Option(
+        "--regimes", help="Your own regimes file (date,label rows), used instead of "
+        "--classifier.", show_default=False)] = None,
+    start: Annotated[str, typer.Option(help="First date of the data tested.")] = "2003-01-02",
+    end: Annotated[str | None, typer.Option(
+        help="Last date (default: the latest observation).", show_default=False)] = None,
     data_dir: DataDirOpt = None,
     cache_dir: CacheDirOpt = None,
     offline: OfflineOpt = False,
+    catalog: CatalogOpt = None,
 ) -> None:
     """Test every playbook claim on the data: statistic, interval and verdict."""
     from backtest.report import check_html_path, scorecard, write_html
@@ -72,8 +79,9 @@ def scorecard_cmd(
         check_html_path(out)  # before the work, not after
     spec = BootstrapSpec(block=block, reps=reps, level=level)
     user = load_user_claims(claims) if claims is not None else []
-    store = make_store(data_dir, cache_dir, offline=offline)
-    sc = scorecard(store, classifier, spec, user_claims=user)
+    store = make_store(data_dir, cache_dir, offline=offline, catalog=catalog)
+    sc = scorecard(store, classifier, spec, start=start, end=end, user_claims=user,
+                   regimes=regimes)
     _print(sc.to_text(fmt))
     if out is not None:
         typer.echo(f"wrote {write_html(out, sc.to_html())}", err=True)

@@ -231,6 +231,7 @@ def scorecard(
     end: DateLike | None = None,
     data: ScoreData | None = None,
     user_claims: Sequence[UserClaim] = (),
+    regimes: str | Path | None = None,
 ) -> Scorecard:
     """Test every playbook claim on the data.
 
@@ -252,13 +253,16 @@ def scorecard(
     user_claims : sequence of UserClaim, optional
         Your claims (:func:`backtest.report.scorecard_user.load_user_claims`),
         tested after the playbook's.
+    regimes : str or Path, optional
+        Your own regimes file (``date,label``), used instead of ``classifier``.
 
     Returns
     -------
     Scorecard
     """
     extra = user_refs(user_claims)
-    d = data if data is not None else load_score_data(store, classifier, start, end, extra)
+    d = data if data is not None else load_score_data(store, classifier, start, end, extra,
+                                                      regimes)
     missing = [r for r in extra if r not in d.panel.columns]
     if missing:
         raise ParameterError(f"user claims read {', '.join(missing)}, which the pre-loaded "

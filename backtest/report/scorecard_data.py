@@ -19,6 +19,7 @@ from backtest.data.store import DataStore, as_store
 from backtest.exceptions import ParameterError
 from backtest.regimes.api import check_classifier_name, regime_labels
 from backtest.regimes.events import Event, load_events
+from backtest.regimes.userfile import PROVENANCE_KEY, FileClassifier
 
 __all__ = ["NO_DATA", "SERIES", "ScoreData", "WindowSpec", "load_score_data"]
 
@@ -84,18 +85,29 @@ class ScoreData:
 
 def load_score_data(store: DataStore | str | Path | None = None, classifier: str = "calendar",
                     start: DateLike = "2003-01-02", end: DateLike | None = None,
-                    extra: Sequence[str] = ()) -> ScoreData:
+                    extra: Sequence[str] = (), regimes: str | Path | None = None) -> ScoreData:
     """Read the scorecard's series (and ``extra`` ones, for user claims); label the sessions.
+
+    ``regimes`` is your own regimes file (``date,label``; see
+    :class:`backtest.regimes.userfile.FileClassifier`): it gives the labels
+    instead of ``classifier`` (then ``"file"``), and its sha256 joins the
+    provenance.
 
     Raises
     ------
     ParameterError
-        An unknown classifier.
+        An unknown classifier, or a classifier named together with ``regimes``.
     SeriesNotAvailableError, EmptyRangeError
-        Missing data.
+        Missing data; a regimes file that starts after ``start``.
     """
     store = as_store(store, "scorecard")
     check_classifier_name(classifier)
+    if regimes is not None:
+        if classifier != "calendar":
+            raise ParameterError(f"--regimes gives the labels; drop --classifier {classifier} "
+                                 "(or drop --regimes to use that classifier).")
+        return _with_file_labels(load_score_data(store, "calendar", start, end, extra),
+                                 store, regimes)
     refs = list(dict.fromkeys([*SERIES, *extra]))
     panel = build_panel(refs, start=start, end=end, asof="observation", store=store,
                         on_stale="ignore")
@@ -120,3 +132,14 @@ def _base_ids(refs: Sequence[str]) -> set[str]:
         else:
             out.add(sid)
     return out
+
+
+def _with_file_labels(data: ScoreData, store: DataStore, regimes: str | Path) -> ScoreData:
+    """``data`` relabelled by a regimes file, with the file in the provenance."""
+    idx = pd.DatetimeIndex(data.panel.index)
+    clf = FileClassifier(regimes).fit_store(store)
+    clf.coverage_note(idx[0], idx[-1])  # a file starting after the data is an error
+    rec = store.provenance()[PROVENANCE_KEY]
+    prov = {**data.provenance, PROVENANCE_KEY: {"source": rec["source"], "origin": rec["origin"],
+                                               "sha256": rec["sha256"]}}
+    return ScoreData(data.panel, clf.predict(idx), data.events, prov, "file")

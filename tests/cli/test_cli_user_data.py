@@ -186,3 +186,16 @@ def test_event_study_measures_a_user_series_like_a_builtin(
     assert [(r["start_close_date"], r["start_value"], r["end_value"]) for r in rows] == \
         [("2022-06-14", "3.1", "3.4")]
     assert float(rows[0]["change_bp"]) == pytest.approx(30.0) and rows[0]["return"] == ""
+
+
+def test_events_take_a_catalog_option(snapshot_dir: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    code = main(["events", "--series", "RUNOFF_CAP", "--dates", "2019-05-01", "--window", "21",
+                 "--catalog", str(examples / "qtbt.toml"), "--format", "csv",
+                 "--data-dir", str(snapshot_dir)])
+    out = capsys.readouterr().out
+    assert code == 0
+    row = out.splitlines()[1].split(",")
+    # the cap known at the close before 2019-05-01 is April's 30 bn; May's 15 bn after: -15
+    assert row[1] == "RUNOFF_CAP" and row[8:10] == ["30", "15"] and row[-1] == "-15"

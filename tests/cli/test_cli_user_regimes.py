@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -109,3 +110,47 @@ def test_now_shows_the_file_regime_and_strategies_read_it(
     assert doc["regimes"]["file"]["label"] == expected
     assert doc["strategies"]["playbook"]["classifier"] == "file"
     assert any(n.startswith(f"regimes (file) from {REGIMES}") for n in doc["notes"])
+
+
+def test_regimes_command_shows_and_compares_the_file(snapshot_dir: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["regimes", "--regimes", str(REGIMES), "--format", "csv",
+                          "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 0, err
+    rows = pd.read_csv(io.StringIO(out))
+    # the file's QT2 row (2022-06-01) is its episode start
+    assert "2022-06-01" in set(rows.loc[rows["label"] == "QT", "start"])
+    code, out, err = run(["regimes", "--regimes", str(REGIMES), "--compare", "calendar,file",
+                          "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 0, err
+    assert out.startswith("calendar vs file: ")
+    # the file without --regimes, a classifier with it, validate with it: teaching errors
+    for argv, needle in ((["--compare", "calendar,file"], "add --regimes FILE"),
+                         (["--regimes", str(REGIMES), "--classifier", "rules"],
+                          "drop --classifier"),
+                         (["--regimes", str(REGIMES), "--validate"], "--compare calendar,file")):
+        code, _, err = run(["regimes", *argv, "--data-dir", str(snapshot_dir)], capsys)
+        assert code == 2 and err.startswith("error: ") and needle in err, err
+
+
+def test_scorecard_with_a_regimes_file(snapshot_dir: Path, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["scorecard", "--regimes", str(REGIMES), "--reps", "100", "--format",
+                          "json", "--data-dir", str(snapshot_dir)], capsys)
+    assert code == 0, err
+    card = json.loads(out)
+    assert card["classifier"] == "file"
+    assert card["data"]["regimes_file"]["sha256"] == hashlib.sha256(
+        REGIMES.read_bytes()).hexdigest()
+    # the file's QT days, by hand: NYSE sessions 2017-10-02..2019-04-30 and 2022-06-01..2024-05-31
+    from backtest.data.calendar import sessions_between
+
+    qt_days = (len(sessions_between("2017-10-02", "2019-04-30"))
+               + len(sessions_between("2022-06-01", "2024-05-31")))
+    vix = next(r for r in card["rows"] if r["claim"] == "vix_elevated_qt" and r["role"] == "test")
+    assert vix["days"] == qt_days
+    late = tmp_path / "late.csv"
+    late.write_text("date,label\n2010-01-04,QE\n")
+    code, _, err = run(["scorecard", "--regimes", str(late), "--data-dir", str(snapshot_dir)],
+                       capsys)
+    assert code == 2 and "--start 2010-01-04" in err
