@@ -22,7 +22,7 @@ from backtest.report.format import (
     fmt_pct,
     markdown_table,
 )
-from backtest.report.html import Cell, figure_html, notice, table
+from backtest.report.html import Cell, figure_html, missing_block, notice, table
 from backtest.report.stats import regime_order
 
 if TYPE_CHECKING:
@@ -109,13 +109,10 @@ def factor_exposure_figure(block: Mapping[str, Any]) -> Figure:
 
 def factor_section_html(metrics: Mapping[str, Any]) -> str:
     """The report section's body: chart, tables, or why there are none."""
-    block = metrics.get("factors")
-    if block is None:
-        return notice(["This run was written before factor attribution existed; run it again "
-                       "to see its factor exposures."], title="No factor attribution")
-    if "unavailable" in block:
-        return notice([f"Factor attribution unavailable: {block['unavailable']}"],
-                      title="No factor attribution")
+    why = missing_block(metrics, "factors", "factor attribution")
+    if why is not None:
+        return why
+    block = metrics["factors"]
     skipped = block.get("skipped", {})
     note = ([f"Too few sessions to regress ({', '.join(f'{k}: {v}' for k, v in skipped.items())}"
              f"); those regimes are left out."] if skipped else [])

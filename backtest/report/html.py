@@ -36,6 +36,7 @@ __all__ = [
     "figure_html",
     "json_block",
     "kv_table",
+    "missing_block",
     "notice",
     "page",
     "plotly_asset",
@@ -176,6 +177,24 @@ def notice(items: Sequence[str], title: str = "Read with care") -> str:
         return ""
     lis = "".join(f"<li>{esc(i)}</li>" for i in items)
     return f'<div class="notice"><strong>{esc(title)}</strong><ul>{lis}</ul></div>'
+
+
+def missing_block(metrics: Mapping[str, Any], key: str, what: str) -> str | None:
+    """Why a run's ``metrics[key]`` block cannot be shown, as a notice; None when it can.
+
+    A run written before the block existed has none; a block the run could
+    not compute holds ``{"unavailable": why}``. ``what`` names it in plain
+    words (``factor attribution``).
+    """
+    block = metrics.get(key)
+    title = f"No {what}"
+    if block is None:
+        return notice([f"This run was written before {what} existed; run it again to see it."],
+                      title=title)
+    if "unavailable" in block:
+        return notice([f"{what[0].upper()}{what[1:]} unavailable: {block['unavailable']}"],
+                      title=title)
+    return None
 
 
 def section(anchor: str, title: str, body: str, intro: str = "") -> str:

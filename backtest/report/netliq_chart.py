@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from backtest.report.format import DASH, markdown_table, text_table
-from backtest.report.html import Cell, figure_html, notice, table
+from backtest.report.html import Cell, figure_html, missing_block, table
 
 if TYPE_CHECKING:
     from plotly.graph_objects import Figure
@@ -96,14 +96,10 @@ def liquidity_section_html(metrics: Mapping[str, Any]) -> str:
 
     Reads ``metrics["liquidity"]`` (written by :mod:`backtest.runner.liquidity`).
     """
-    block = metrics.get("liquidity")
-    if block is None:
-        return notice(["This run was written before the net-liquidity decomposition existed; "
-                       "run it again to see it."], title="No decomposition")
-    if "unavailable" in block:
-        return notice([f"Net-liquidity decomposition unavailable: {block['unavailable']}"],
-                      title="No decomposition")
-    df = pd.DataFrame(block["episodes"])
+    why = missing_block(metrics, "liquidity", "the net-liquidity decomposition")
+    if why is not None:
+        return why
+    df = pd.DataFrame(metrics["liquidity"]["episodes"])
     if df.empty:
         return "<p>No QT episode falls inside this run's range.</p>"
     return (figure_html(decomposition_figure(df), "fig-liquidity") + decomposition_html(df)
