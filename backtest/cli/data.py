@@ -239,7 +239,8 @@ def add_cmd(
     lag: Annotated[int | None, typer.Option(
         help="Release rule: days from the observation (or period end) to publication.")] = None,
     anchor: Annotated[Literal["observation", "period_end"] | None, typer.Option(
-        help="Release rule: count --lag from the observation date or the period's end.")
+        help="Release rule: count --lag from the observation date or the period's end "
+             "(default: the period's end for monthly and quarterly series).")
     ] = None,
     business_days: Annotated[bool, typer.Option(
         "--business-days", help="Release rule: --lag counts Fed business days.")] = False,

@@ -140,8 +140,13 @@ def _text(where: str, entry: Mapping[str, Any], key: str, required: bool) -> str
     return value.strip()
 
 
-def parse_release(where: str, raw: object) -> ReleaseRule:
+def parse_release(where: str, raw: object, frequency: str = "daily") -> ReleaseRule:
     """A ``release = {...}`` table as a ReleaseRule, every field checked.
+
+    Without an ``anchor``, a monthly or quarterly series counts its lag from
+    the period's end (FRED dates a month on its first day: counting from
+    that date would make January's value known in mid-January), any other
+    from the observation date.
 
     Raises
     ------
@@ -169,6 +174,8 @@ def parse_release(where: str, raw: object) -> ReleaseRule:
                     "Write business_days = true to count Fed business days")
     kw = {k: _choice(where, f"release {k}", raw[k], v)
           for k, v in _RULE_CHOICES.items() if k in raw}
+    if "anchor" not in kw and frequency in ("monthly", "quarterly"):
+        kw["anchor"] = "period_end"
     note = raw.get("note", "declared in the user catalog")
     return ReleaseRule(lag=lag, business_days=business, note=str(note), **kw)  # type: ignore[arg-type]
 
@@ -222,7 +229,8 @@ def parse_entry(sid: str, entry: object, catalog: Path) -> SeriesSpec:
     frequency = cast(Frequency, _choice(where, "frequency", entry.get("frequency"), FREQUENCIES))
     units = _text(where, entry, "units", True)
     given = "release" in entry
-    rule = parse_release(where, entry["release"]) if given else DEFAULT_RELEASE[frequency]
+    rule = (parse_release(where, entry["release"], frequency) if given
+            else DEFAULT_RELEASE[frequency])
     extra: dict[str, Any] = {"catalog": str(catalog), "default_release": not given}
     if source == "csv":
         file = Path(_text(where, entry, "path", True)).expanduser()

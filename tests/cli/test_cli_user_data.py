@@ -75,9 +75,14 @@ def test_add_csv_writes_the_project_file_and_pull_finds_it(
                      "frequency": "monthly"}
     code, out, err = run([*ADD_CAP, "--lag", "0", "--title", "runoff cap"], capsys)
     assert code == 0 and out.startswith("updated CAP (csv)")
-    assert "release: known by the close of the observation date" in out
+    # a monthly lag counts from the month's end unless told otherwise (no mid-month look-ahead)
+    assert "release: known by the close of the period end date" in out
     entry = tomllib.loads((project / "qtbt.toml").read_text())["series"]["CAP"]
     assert entry["release"] == {"lag": 0} and entry["title"] == "runoff cap"
+    code, out, err = run([*ADD_CAP, "--lag", "0", "--anchor", "observation"], capsys)
+    assert code == 0 and "release: known by the close of the observation date" in out
+    entry = tomllib.loads((project / "qtbt.toml").read_text())["series"]["CAP"]
+    assert entry["release"] == {"lag": 0, "anchor": "observation"}
     code, out, err = run(["data", "pull", "CAP"], capsys)
     assert code == 0, err
     assert err.startswith(f"using series catalog {project / 'qtbt.toml'}: CAP (csv) (found in "

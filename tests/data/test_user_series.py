@@ -60,13 +60,16 @@ def test_release_rules_of_user_series_computed_by_hand(tmp_path: Path) -> None:
     monthly = "date,value\n2022-05-01,1\n2022-06-01,2\n"
     weekly = "date,value\n2022-06-01,5\n"
     daily = "date,value\n2022-07-01,7\n"
-    _declare(tmp_path, _csv_entry("M0", "monthly", "{ lag = 0 }", "m.csv")
+    _declare(tmp_path, _csv_entry("M0", "monthly", '{ lag = 0, anchor = "observation" }', "m.csv")
+             + _csv_entry("ME", "monthly", "{ lag = 0 }", "m.csv")
              + _csv_entry("MD", "monthly", None, "m.csv")
              + _csv_entry("WD", "weekly", None, "w.csv") + _csv_entry("DD", "daily", None, "d.csv"),
              {"m.csv": monthly, "w.csv": weekly, "d.csv": daily})
     store = DataStore(cache_dir=tmp_path / "cache")
     # lag 0 from the observation: Sunday 2022-05-01 is first known on Monday's close
     assert list(known_observations("M0", store).index) == list(_days("2022-05-02", "2022-06-01"))
+    # a monthly lag without an anchor counts from the month's end: May's value at May 31's close
+    assert list(known_observations("ME", store).index) == list(_days("2022-05-31", "2022-06-30"))
     with pytest.warns(DefaultReleaseWarning) as caught:
         md = known_observations("MD", store)
         wd = known_observations("WD", store)
@@ -86,7 +89,7 @@ def test_release_rules_of_user_series_computed_by_hand(tmp_path: Path) -> None:
 
 
 def test_provenance_names_file_sha_catalog_and_rule(tmp_path: Path) -> None:
-    cat = _declare(tmp_path, _csv_entry("CAP", "monthly", "{ lag = 0 }"),
+    cat = _declare(tmp_path, _csv_entry("CAP", "monthly", '{ lag = 0, anchor = "observation" }'),
                    {"s.csv": "date,value\n2022-05-01,0\n2022-06-01,30\n"})
     store = DataStore(cache_dir=tmp_path / "cache").view()
     panel = build_panel(["CAP"], start="2022-05-31", end="2022-06-02", store=store,
