@@ -36,6 +36,7 @@ __all__ = [
     "LATE_QT",
     "LONG_YIELDS_QT",
     "NETLIQ",
+    "NONE",
     "OFFSET_QT",
     "PLAYBOOK",
     "PLAYBOOK_MORE",
@@ -105,6 +106,9 @@ PLAYBOOK = Claim("playbook_beats_60_40",
 #: benchmarks make no claim: they are what the strategies are measured against
 BENCHMARK = Claim("benchmark", "None: a benchmark, with no regime information",
                   "Nothing of its own; strategies are compared with it")
+#: a strategy of your own that tests none of the playbook's claims
+NONE = Claim("none", "None: a strategy of your own that tests no playbook claim",
+             "Nothing of its own; it is compared with the benchmarks like any strategy")
 
 #: horizon rules of the playbook (issue #16's strategies; scored as market-data claims)
 YIELD_PEAK = Claim("duration_after_yield_peak_qt",
@@ -181,7 +185,7 @@ PLAYBOOK_MORE: tuple[Claim, ...] = (
 SCORED: tuple[Claim, ...] = (VALUE, DOLLAR, DURATION, CURVE, AFTER_QT, NETLIQ, FUNDING,
                              *PLAYBOOK_MORE, *HORIZON)
 #: every claim a strategy may name
-CLAIMS: tuple[Claim, ...] = (*SCORED, PLAYBOOK, BENCHMARK)
+CLAIMS: tuple[Claim, ...] = (*SCORED, PLAYBOOK, BENCHMARK, NONE)
 
 _BY_ID = {c.id: c for c in CLAIMS}
 

@@ -54,8 +54,9 @@ def scorecard_cmd(
     out: Annotated[Path | None, typer.Option(
         help="Also write the HTML report to this file.")] = None,
     claims: Annotated[Path | None, typer.Option(
-        "--claims", help="Your own claims, a TOML file of [[claim]] tables (format in "
-        "backtest/report/scorecard_user.py), tested after the playbook's.",
+        "--claims", help="Your own claims: a TOML file with one claim table per claim (id, "
+        "statement, series, versus, window, direction; see the README), tested after the "
+        "playbook's.",
         show_default=False)] = None,
     reps: RepsOpt = 1000,
     block: BlockOpt = 20,

@@ -124,7 +124,9 @@ def format_sweep(result: SweepResult, top: int = 5) -> str:
     labels = result.labels
     thin = [r for r in ("QT", "QE") if int(((labels == r) & (labels.shift() != r)).sum()) < 2]
     if thin:
-        lines.append(f"note: {', '.join(thin)} rest on fewer than two episodes in this range.")
+        verb = "rests" if len(thin) == 1 else "rest"
+        lines.append(f"note: {' and '.join(thin)} {verb} on fewer than two episodes in this "
+                     "range.")
     return "\n".join(lines)
 
 

@@ -97,3 +97,16 @@ def test_the_scorecard_tests_the_same_claim_objects() -> None:
     assert all(c is claims.get_claim(c.id) for c in CLAIMS)
     assert {claims.PLAYBOOK.id, claims.BENCHMARK.id}.isdisjoint(c.id for c in CLAIMS)
     assert len(set(claims.claim_ids())) == len(claims.CLAIMS)
+
+
+def test_a_strategy_of_your_own_may_test_no_claim() -> None:
+    import pandas as pd
+
+    from backtest import claims
+    from backtest.strategy import StrategySpec
+
+    spec = StrategySpec(name="mine", description="My idea.", claim="none", params=(),
+                        assets=("SPY",),
+                        weights=lambda ctx, p: pd.DataFrame({"SPY": 1.0}, index=ctx.index))
+    assert claims.get_claim(spec.claim).statement.startswith("None: a strategy of your own")
+    assert "none" not in {c.id for c in claims.SCORED}  # the scorecard has no row for it
