@@ -37,7 +37,7 @@ from backtest.exceptions import (
 from backtest.regimes.api import regime_labels, regime_labels_with_phases
 from backtest.regimes.compare import compare_labels, warn_if_episode_counts_differ
 from backtest.runner.config import RunConfig
-from backtest.runner.owninputs import regimes_file_note, user_series_notes
+from backtest.runner.owninputs import late_series_note, regimes_file_note, user_series_notes
 from backtest.strategy import StrategyContext, StrategySpec, resolve_strategy
 
 __all__ = ["WARMUP_DAYS", "Benchmark", "RunInputs", "adjusted_open", "as_store",
@@ -374,8 +374,9 @@ def _read(cfg: RunConfig, store: DataStore, assets: list[str], series: list[str]
         ctx = _context(assets, series, cfg, store, start, end)
         open_ = adjusted_open(assets, store, start, end) if engine.execution == "open" else None
         regime_note = disagreement_note(cfg, store, ctx.regimes.loc[start:end])
+    late_note = late_series_note(ctx.panel, start)
     notes = [n for n in (_TUNED.get(cfg.classifier), file_note, range_note, own_note,
-                         cash_note, regime_note) if n is not None]
+                         cash_note, regime_note, late_note) if n is not None]
     for w in caught:
         if str(w.message) not in notes:
             notes.append(str(w.message))

@@ -21,8 +21,13 @@ from backtest.regimes.userfile import FileClassifier, read_regime_file
 if TYPE_CHECKING:
     from backtest.runner.config import RunConfig
 
-__all__ = ["file_classifier_params", "regimes_file_note", "toml_regimes_file",
-           "user_series_notes"]
+__all__ = [
+    "file_classifier_params",
+    "late_series_note",
+    "regimes_file_note",
+    "toml_regimes_file",
+    "user_series_notes",
+]
 
 
 def file_classifier_params(params: Mapping[str, Any], end_of_qt_days: int | None
@@ -93,3 +98,22 @@ def user_series_notes(provenance: Mapping[str, Mapping[str, str]]) -> list[str]:
     """One note per user-declared series read: its catalog, units, frequency and release rule."""
     return [f"user series {sid} from {p['catalog']}: {p['units']}, {p['frequency']}, "
             f"{p['release']}." for sid, p in provenance.items() if "catalog" in p]
+
+
+def late_series_note(panel: pd.DataFrame, start: pd.Timestamp) -> str | None:
+    """A note naming each declared series first known after the backtest starts.
+
+    Before its first known value a strategy reads NaN for it (and most rules
+    then hold cash or their default): said once, so it is never silent.
+    """
+    late = []
+    for col in panel.columns:
+        known = panel.index[panel[col].notna().to_numpy()]
+        first = pd.Timestamp(known[0]) if len(known) else None
+        if first is None or first > start:
+            when = "never, in this range" if first is None else f"from {first:%Y-%m-%d}"
+            late.append(f"{col} ({when})")
+    if not late:
+        return None
+    return (f"series first known after the backtest starts ({start:%Y-%m-%d}): "
+            f"{', '.join(late)}; the strategy reads NaN for them before that.")
