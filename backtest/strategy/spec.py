@@ -12,6 +12,7 @@ import pandas as pd
 from backtest.claims import get_claim
 from backtest.data.catalog import suggest
 from backtest.engine.config import Rebalance
+from backtest.engine.schedule import SCHEDULES
 from backtest.exceptions import ParameterError, QtbtError, StrategyError
 from backtest.strategy.context import StrategyContext
 from backtest.strategy.params import Param, declared_params, validate_params
@@ -66,6 +67,12 @@ class StrategySpec:
             get_claim(self.claim)
         except ParameterError as exc:
             raise ParameterError(f"Strategy {self.name!r}: {exc}") from None
+        if self.rebalance not in SCHEDULES:
+            near = suggest(str(self.rebalance), list(SCHEDULES), n=1)
+            hint = f"did you mean {near[0]!r}? " if near else ""
+            raise ParameterError(f"Strategy {self.name!r}: rebalance = {self.rebalance!r} is "
+                                 f"not a schedule; {hint}choose one of "
+                                 f"{', '.join(SCHEDULES)}.")
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         """Pickle a spec loaded from a user file as (file, name): a Dask worker reloads the file.

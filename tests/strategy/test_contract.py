@@ -110,3 +110,15 @@ def test_a_strategy_of_your_own_may_test_no_claim() -> None:
                         weights=lambda ctx, p: pd.DataFrame({"SPY": 1.0}, index=ctx.index))
     assert claims.get_claim(spec.claim).statement.startswith("None: a strategy of your own")
     assert "none" not in {c.id for c in claims.SCORED}  # the scorecard has no row for it
+
+
+def test_a_spec_with_an_unknown_schedule_names_the_strategy() -> None:
+    import pandas as pd
+
+    from backtest.strategy import StrategySpec
+
+    with pytest.raises(ParameterError, match=r"Strategy 'mine': rebalance = 'regime-change' is "
+                       r"not a schedule; did you mean 'regime_change'\?"):
+        StrategySpec(name="mine", description="My idea.", claim="none", params=(),
+                     assets=("SPY",), rebalance="regime-change",  # type: ignore[arg-type]
+                     weights=lambda ctx, p: pd.DataFrame({"SPY": 1.0}, index=ctx.index))
