@@ -377,7 +377,11 @@ def _read(cfg: RunConfig, store: DataStore, assets: list[str], series: list[str]
     late_note = late_series_note(ctx.panel, start)
     notes = [n for n in (_TUNED.get(cfg.classifier), file_note, range_note, own_note,
                          cash_note, regime_note, late_note) if n is not None]
-    for w in caught:
+    seen: set[str] = set()
+    for w in caught:  # each warning once, however many reads raised it
+        if str(w.message) in seen:
+            continue
+        seen.add(str(w.message))
         if str(w.message) not in notes:
             notes.append(str(w.message))
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

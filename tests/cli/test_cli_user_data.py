@@ -204,3 +204,20 @@ def test_events_take_a_catalog_option(snapshot_dir: Path,
     row = out.splitlines()[1].split(",")
     # the cap known at the close before 2019-05-01 is April's 30 bn; May's 15 bn after: -15
     assert row[1] == "RUNOFF_CAP" and row[8:10] == ["30", "15"] and row[-1] == "-15"
+
+
+@pytest.mark.filterwarnings("always::backtest.data.usercat.DefaultReleaseWarning")
+def test_a_default_release_warns_once_per_run(tmp_path: Path, snapshot_dir: Path,
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    (tmp_path / "qtbt.toml").write_text(
+        f'[series.RUNOFF_CAP]\nsource = "csv"\npath = "{examples / "data" / "ust_runoff_cap.csv"}"'
+        '\nunits = "USD bn"\nfrequency = "monthly"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["run", str(examples / "runoff_duration.py"), "--start", "2018-01-02",
+                          "--end", "2019-12-31", "--data-dir", str(snapshot_dir),
+                          "--out", str(tmp_path / "out")], capsys)
+    assert code == 0, err
+    assert err.count("warning: RUNOFF_CAP (declared in") == 1
+    assert "(default)" in out  # the run's note says which rule was used
