@@ -70,9 +70,10 @@ def _last_change(decided: pd.DataFrame) -> pd.Timestamp | None:
     return pd.Timestamp(decided.index[hits[-1] + 1]) if len(hits) else None
 
 
-def _one(name: str, obs: Observations, as_of: pd.Timestamp,
-         regimes: str | Path | None = None) -> tuple[dict[str, Any], list[str]]:
-    spec = resolve_strategy(name)
+def _one(ref: str, obs: Observations, as_of: pd.Timestamp,
+         regimes: str | Path | None = None) -> tuple[str, dict[str, Any], list[str]]:
+    spec = resolve_strategy(ref)
+    name = spec.name
     params = spec.resolve()
     end = _own_end(spec, params, obs, as_of)
     cfg = RunConfig(spec) if regimes is None else \
@@ -99,7 +100,7 @@ def _one(name: str, obs: Observations, as_of: pd.Timestamp,
     if end < as_of:
         notes.append(f"{name}: prices of its assets end before as_of; evaluated at "
                      f"{end:%Y-%m-%d}.")
-    return info, notes
+    return name, info, notes
 
 
 def strategy_targets(names: Sequence[str], obs: Observations, as_of: pd.Timestamp,
@@ -112,7 +113,11 @@ def strategy_targets(names: Sequence[str], obs: Observations, as_of: pd.Timestam
     """
     out: dict[str, dict[str, Any]] = {}
     notes: list[str] = []
-    for name in names:
-        out[name], n = _one(name, obs, as_of, regimes)
+    for ref in names:
+        name, info, n = _one(ref, obs, as_of, regimes)  # a file is shown by its spec's name
+        if name in out:
+            raise ParameterError(f"two strategies are named {name!r} (the second from "
+                                 f"{ref!r}); give each strategy its own name.")
+        out[name] = info
         notes += n
     return out, notes

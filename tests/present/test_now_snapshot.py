@@ -6,6 +6,7 @@ Nothing here pins where the snapshot ends: dates are derived from the data.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -77,3 +78,10 @@ def test_truncated_snapshot_gives_the_same_now(snapshot_store: DataStore,
     assert full.to_dict() == cut.to_dict()
     pd.testing.assert_frame_equal(full.history, cut.history)
     pd.testing.assert_frame_equal(full.labels, cut.labels)
+
+
+def test_a_strategy_file_is_shown_by_its_spec_name(snapshot_store: DataStore) -> None:
+    path = Path(__file__).resolve().parents[2] / "examples" / "regime_table.py"
+    got = now(snapshot_store, strategies=[str(path)], classifiers=["calendar"])
+    assert list(got.strategies) == ["regime_table"]
+    assert set(got.strategies["regime_table"]["weights"]) >= {"SPY"}
