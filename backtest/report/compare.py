@@ -299,5 +299,11 @@ def compare_runs(paths: Sequence[str | Path], allow_different_data: bool = False
     if len(ranges) > 1:
         warnings.append("the runs cover different date ranges; overall metrics are not "
                         "directly comparable (per-regime rows are closer).")
+    labelled = {json.dumps([r.manifest.get("config", {}).get(k) for k in
+                            ("classifier", "classifier_params", "anchor", "end_of_qt_days")],
+                           sort_keys=True) for r in runs}
+    if len(labelled) > 1:
+        warnings.append("the runs label regimes differently (see config.classifier in the "
+                        "parameters); a per-regime row covers different sessions in each run.")
     return Comparison(runs, names, _diff_frame(params, names), data_frame,
                       _diff_frame(versions, names), warnings, [info] if info else [])

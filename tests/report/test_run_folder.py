@@ -257,3 +257,14 @@ def test_a_full_disk_while_rendering_names_the_run_directory(
     assert msg.startswith("cannot use: No space left on device while writing run directory "
                           f"{tmp_path / 'full'} (report.html)")
     assert ".full." not in msg and list(tmp_path.iterdir()) == []
+
+
+def test_compare_warns_when_runs_label_regimes_differently(tmp_path: Path) -> None:
+    a = make_run_dir(tmp_path, "a")
+    b = make_run_dir(tmp_path, "b")
+    assert not any("label regimes differently" in w for w in compare_runs([a, b]).warnings)
+    manifest = json.loads((b / "manifest.json").read_text())
+    manifest["config"]["classifier"] = "file"
+    (b / "manifest.json").write_text(json.dumps(manifest))
+    warned = compare_runs([a, b]).warnings
+    assert any("label regimes differently" in w for w in warned), warned
