@@ -33,11 +33,17 @@ from backtest.exceptions import (
     QtbtWarning,
     SeriesNotAvailableError,
     StaleSeriesWarning,
+    UnknownSeriesError,
 )
 from backtest.regimes.api import regime_labels, regime_labels_with_phases
 from backtest.regimes.compare import compare_labels, warn_if_episode_counts_differ
 from backtest.runner.config import RunConfig
-from backtest.runner.owninputs import late_series_note, regimes_file_note, user_series_notes
+from backtest.runner.owninputs import (
+    late_series_note,
+    regimes_file_note,
+    unknown_asset_error,
+    user_series_notes,
+)
 from backtest.strategy import StrategyContext, StrategySpec, resolve_strategy
 
 __all__ = ["WARMUP_DAYS", "Benchmark", "RunInputs", "adjusted_open", "as_store",
@@ -346,13 +352,18 @@ def disagreement_note(cfg: RunConfig, store: DataStore, labels: pd.Series) -> st
 def _needs(specs: Iterable[tuple[StrategySpec, Mapping[str, Any]]]
            ) -> tuple[list[str], list[str]]:
     """Tickers and macro series of every (spec, params), first-seen order; tickers checked."""
-    assets: dict[str, None] = {}
+    assets: dict[str, tuple[StrategySpec, Mapping[str, Any]]] = {}
     series: dict[str, None] = {}
     for spec, params in specs:
-        assets.update(dict.fromkeys(spec.assets_for(params)))
+        for t in spec.assets_for(params):
+            assets.setdefault(t, (spec, params))
         series.update(dict.fromkeys(spec.series_for(params)))
-    for t in assets:
-        if get_spec(t).source != "yahoo":
+    for t, (spec, params) in assets.items():
+        try:
+            known = get_spec(t)
+        except UnknownSeriesError as exc:
+            raise unknown_asset_error(spec, params, t, exc) from None
+        if known.source != "yahoo":
             raise EmptyRangeError(f"{t} is not a price series; strategies trade Yahoo tickers.")
     return list(assets), list(series)
 

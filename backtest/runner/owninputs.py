@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from backtest.exceptions import ConfigError, ParameterError
+from backtest.exceptions import ConfigError, ParameterError, UnknownSeriesError
 from backtest.regimes.userfile import FileClassifier, read_regime_file
 
 if TYPE_CHECKING:
     from backtest.runner.config import RunConfig
+    from backtest.strategy import StrategySpec
 
 __all__ = [
     "file_classifier_params",
@@ -117,3 +118,16 @@ def late_series_note(panel: pd.DataFrame, start: pd.Timestamp) -> str | None:
         return None
     return (f"series first known after the backtest starts ({start:%Y-%m-%d}): "
             f"{', '.join(late)}; the strategy reads NaN for them before that.")
+
+
+def unknown_asset_error(spec: StrategySpec, params: Mapping[str, Any], ticker: str,
+                        exc: UnknownSeriesError) -> ParameterError:
+    """The error for a ticker no catalog knows: the strategy, the table row it came from.
+
+    Built after the user catalog is active (a ticker of your own is known then).
+    """
+    rows = [f"{name}.{label}" for name, value in params.items()
+            if isinstance(value, Mapping) for label, row in value.items()
+            if isinstance(row, Mapping) and ticker in row]
+    where = f" (parameter {', '.join(rows)})" if rows else ""
+    return ParameterError(f"Strategy {spec.name!r} trades {ticker!r}{where}: {exc}")

@@ -29,3 +29,15 @@ def test_a_real_run_says_when_its_series_starts(snapshot_store: object) -> None:
     note = next(n for n in inputs.notes if n.startswith("series first known after"))
     first = inputs.context.panel["EFFR_IORB"].first_valid_index()
     assert f"EFFR_IORB (from {first:%Y-%m-%d})" in note and first > pd.Timestamp("2005-01-03")
+
+
+def test_an_unknown_ticker_in_a_table_names_the_strategy_and_the_row(
+        snapshot_store: object) -> None:
+    import pytest
+
+    from backtest import ParameterError, RunConfig, prepare_inputs
+
+    cfg = RunConfig("playbook", params={"table": {"QT": {"SPX": 0.5, "SHY": 0.5}}})
+    with pytest.raises(ParameterError, match=r"^Strategy 'playbook' trades 'SPX' \(parameter "
+                       r"table\.QT\): Unknown series 'SPX'\. Did you mean: SPY"):
+        prepare_inputs(cfg, snapshot_store)  # type: ignore[arg-type]
