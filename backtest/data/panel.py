@@ -23,8 +23,14 @@ from backtest.data.release import known_sessions
 from backtest.data.store import DataStore, as_store
 from backtest.exceptions import EmptyRangeError, ParameterError, StaleSeriesWarning
 
-__all__ = ["build_panel", "column_name", "known_observations", "last_known_session",
-           "observations_with_release"]
+__all__ = [
+    "build_panel",
+    "column_name",
+    "known_observations",
+    "last_known_session",
+    "observations_with_release",
+    "observed_panel",
+]
 
 # how long after its expected next release a series counts as stale
 _STALE_AFTER = {
@@ -231,6 +237,24 @@ def build_panel(
     if on_stale != "ignore":
         _check_stale(refs, frame.index[-1], store, asof, on_stale)
     return frame
+
+
+def observed_panel(series: Sequence[str], start: DateLike | None, end: DateLike | None,
+                   store: DataStore) -> pd.DataFrame:
+    """What happened: :func:`build_panel` at observation dates, never carried past a series' end.
+
+    Each column is NaN after the session of its series' last observation
+    (``build_panel`` would carry the last value forward). For measuring
+    outcomes after the fact (the scorecard, a run's liquidity block), never
+    for decisions: no release lag is applied.
+    """
+    panel = build_panel(list(series), start=start, end=end, asof="observation", store=store,
+                        on_stale="ignore")
+    for ref in series:
+        last = last_known_session(ref, store, "observation")
+        if last is not None:
+            panel.loc[panel.index > last, column_name(*parse_series_ref(ref))] = np.nan
+    return panel
 
 
 def _check_refs(series: object) -> list[str]:

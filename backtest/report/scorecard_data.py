@@ -9,12 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from backtest._typing import DateLike
 from backtest.data.derived import DERIVED
-from backtest.data.panel import build_panel, last_known_session
+from backtest.data.panel import observed_panel
 from backtest.data.store import DataStore, as_store
 from backtest.exceptions import ParameterError
 from backtest.regimes.api import check_classifier_name, regime_labels
@@ -102,21 +101,18 @@ def load_score_data(store: DataStore | str | Path | None = None, classifier: str
     """
     store = as_store(store, "scorecard")
     check_classifier_name(classifier)
-    if regimes is not None:
-        if classifier != "calendar":
-            raise ParameterError(f"--regimes gives the labels; drop --classifier {classifier} "
-                                 "(or drop --regimes to use that classifier).")
-        return _with_file_labels(load_score_data(store, "calendar", start, end, extra),
-                                 store, regimes)
+    if regimes is not None and classifier != "calendar":
+        raise ParameterError(f"--regimes gives the labels; drop --classifier {classifier} "
+                             "(or drop --regimes to use that classifier).")
     refs = list(dict.fromkeys([*SERIES, *extra]))
-    panel = build_panel(refs, start=start, end=end, asof="observation", store=store,
-                        on_stale="ignore")
-    for ref in refs:
-        last = last_known_session(ref, store, "observation")
-        if last is not None:
-            panel.loc[panel.index > last, ref] = np.nan
-    labels = regime_labels(pd.DatetimeIndex(panel.index), store, classifier)
-    used = _base_ids(refs) | ({"WSHOSHO"} if classifier == "data" else set())
+    panel = observed_panel(refs, start, end, store)
+    idx = pd.DatetimeIndex(panel.index)
+    if regimes is not None:
+        labels, classifier = _file_labels(idx, store, regimes), "file"
+    else:
+        labels = regime_labels(idx, store, classifier)
+    used = (_base_ids(refs) | ({"WSHOSHO"} if classifier == "data" else set())
+            | ({PROVENANCE_KEY} if regimes is not None else set()))
     prov = {k: {"source": v["source"], "origin": v["origin"], "sha256": v["sha256"]}
             for k, v in store.provenance().items() if k in used}
     return ScoreData(panel, labels, load_events(), prov, classifier)
@@ -134,12 +130,8 @@ def _base_ids(refs: Sequence[str]) -> set[str]:
     return out
 
 
-def _with_file_labels(data: ScoreData, store: DataStore, regimes: str | Path) -> ScoreData:
-    """``data`` relabelled by a regimes file, with the file in the provenance."""
-    idx = pd.DatetimeIndex(data.panel.index)
+def _file_labels(idx: pd.DatetimeIndex, store: DataStore, regimes: str | Path) -> pd.Series:
+    """Labels of a regimes file on ``idx``; the file joins ``store``'s provenance."""
     clf = FileClassifier(regimes).fit_store(store)
     clf.coverage_note(idx[0], idx[-1])  # a file starting after the data is an error
-    rec = store.provenance()[PROVENANCE_KEY]
-    prov = {**data.provenance, PROVENANCE_KEY: {"source": rec["source"], "origin": rec["origin"],
-                                               "sha256": rec["sha256"]}}
-    return ScoreData(data.panel, clf.predict(idx), data.events, prov, "file")
+    return clf.predict(idx)

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from backtest.data.panel import build_panel, last_known_session
+from backtest.data.panel import observed_panel
 from backtest.data.store import DataStore
 from backtest.exceptions import QtbtError
 from backtest.metrics import to_jsonable
@@ -36,12 +35,7 @@ def run_liquidity(labels: pd.Series, store: DataStore) -> tuple[dict[str, Any], 
     view = store.view()
     idx = pd.DatetimeIndex(labels.index)
     try:
-        panel = build_panel(list(LIQUIDITY_SERIES), start=idx[0], end=idx[-1],
-                            asof="observation", store=view, on_stale="ignore")
-        for ref in LIQUIDITY_SERIES:
-            last = last_known_session(ref, view, "observation")
-            if last is not None:
-                panel.loc[panel.index > last, ref] = np.nan
+        panel = observed_panel(LIQUIDITY_SERIES, idx[0], idx[-1], view)
     except QtbtError as exc:
         return {"unavailable": str(exc)}, view.provenance()
     rows = decompose(panel.reindex(idx), labels, "QT")
