@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from backtest.report.format import DASH, markdown_table, text_table
+from backtest.report.format import DASH, fmt_pct, markdown_table, text_table
 from backtest.report.html import Cell, figure_html, missing_block, table
 
 if TYPE_CHECKING:
@@ -41,18 +41,14 @@ def _bn(x: Any) -> str:
     return DASH if pd.isna(x) else f"{float(x):+,.0f} bn"
 
 
-def _pct(x: Any) -> str:
-    return DASH if pd.isna(x) or not np.isfinite(float(x)) else f"{float(x) * 100:.0f}%"
-
-
 def _label(r: Mapping[Any, Any]) -> str:
     return f"{pd.Timestamp(r['start']):%Y-%m-%d} to {pd.Timestamp(r['end']):%Y-%m-%d}"
 
 
 def _cells(df: pd.DataFrame) -> list[list[str]]:
     return [[_label(r), str(int(r["days"])), _bn(r["walcl_change"]), _bn(r["tga_contribution"]),
-             _bn(r["rrp_contribution"]), _bn(r["netliq_change"]), _pct(r["offset_share"]),
-             _pct(r["tga_share"]), _pct(r["rrp_share"])] for r in df.to_dict("records")]
+             _bn(r["rrp_contribution"]), _bn(r["netliq_change"]), fmt_pct(r["offset_share"], 0),
+             fmt_pct(r["tga_share"], 0), fmt_pct(r["rrp_share"], 0)] for r in df.to_dict("records")]
 
 
 def decomposition_text(df: pd.DataFrame) -> str:

@@ -209,7 +209,7 @@ def check_run_target(root: str | Path, run_id: str | None) -> None:
         raise ParameterError(f"--out {str(root_path)!r} is a file; give a folder.")
     probe = root_path if root_path.exists() else next(
         (p for p in root_path.parents if p.exists()), Path("."))
-    if not os.access(probe, os.W_OK | os.X_OK) or not _can_create_in(probe):
+    if not _can_create_in(probe):
         raise ParameterError(f"Cannot write run directories under {str(root_path)!r}: "
                              f"{str(probe)!r} is not writable.")
 
