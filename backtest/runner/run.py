@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from plotly.graph_objects import Figure
 
 __all__ = ["WARMUP_DAYS", "RunOutput", "adjusted_open", "backtest_metrics",
-           "cash_rate_series", "format_summary", "prepare_context", "resolve_range", "run"]
+           "cash_rate_series", "format_summary", "prepare_context", "resolve_range", "run",
+           "simulate"]
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,16 @@ def _benchmarks(inputs: RunInputs) -> tuple[dict[str, BacktestResult], dict[str,
             metrics[b.name] = {"start": f"{lo:%Y-%m-%d}", "end": f"{hi:%Y-%m-%d}",
                                **metrics[b.name]}
     return results, metrics
+
+
+def simulate(cfg: RunConfig, store: DataStore | str | Path | None = None) -> BacktestResult:
+    """``cfg``'s strategy through the engine exactly as :func:`run` simulates it, and no more.
+
+    No benchmarks, metrics, factor or liquidity blocks: for callers that need
+    only the returns (a sweep's benchmarks).
+    """
+    inputs = prepare_inputs(check_config(cfg, "simulate"), as_store(store, "simulate"))
+    return _backtest(inputs, inputs.spec, inputs.params, inputs.engine)
 
 
 def run(cfg: RunConfig, store: DataStore | str | Path | None = None) -> RunOutput:

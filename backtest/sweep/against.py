@@ -105,7 +105,7 @@ def benchmark_returns(cfg: RunConfig, store: DataStore, sessions: pd.DatetimeInd
     the run's costs, execution, cash yield and regime classifier, from the
     later of the sweep's start and its assets' first prices.
     """
-    from backtest.runner.run import run
+    from backtest.runner.run import simulate
 
     out: dict[str, pd.Series] = {}
     notes: list[str] = []
@@ -122,7 +122,7 @@ def benchmark_returns(cfg: RunConfig, store: DataStore, sessions: pd.DatetimeInd
                                    benchmarks=(), engine=FrozenMap(engine),
                                    start=f"{ranged.start:%Y-%m-%d}",
                                    end=f"{ranged.end:%Y-%m-%d}")
-        out[name] = run(bcfg, store).result.returns.reindex(sessions)
+        out[name] = simulate(bcfg, store).returns.reindex(sessions)
     return out, notes
 
 
