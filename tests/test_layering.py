@@ -58,8 +58,8 @@ OWNERS: dict[str, tuple[str, ...]] = {
     "matplotlib": ("backtest.report",),
     "arch": ("backtest.report",),
     "dask": ("backtest.sweep.executor",),
-    "numba": ("backtest.engine.drift", "backtest.sweep.kernel", "backtest.sweep.measures",
-              "backtest.sweep.stats"),
+    "numba": ("backtest.engine.drift", "backtest.report.bootstrap_nb", "backtest.sweep.kernel",
+              "backtest.sweep.measures", "backtest.sweep.stats"),
     "scipy": ("backtest.sweep.stats",),
 }
 

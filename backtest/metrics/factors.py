@@ -91,7 +91,8 @@ def factor_regression(excess: pd.Series, factors: pd.DataFrame,
     ParameterError
         Fewer sessions than regressors + 2 after dropping missing rows.
     """
-    import statsmodels.api as sm  # type: ignore[import-untyped]
+    # the module, not statsmodels.api (which imports all of statsmodels: 0.5 s more per run)
+    from statsmodels.regression.linear_model import OLS  # type: ignore[import-untyped]
 
     data = pd.concat([excess.rename("_y"), factors], axis=1, join="inner").dropna()
     names = [str(c) for c in factors.columns]
@@ -100,8 +101,8 @@ def factor_regression(excess: pd.Series, factors: pd.DataFrame,
             f"factor_regression needs at least {len(names) + 2} sessions with returns and "
             f"factors, got {len(data)}; widen the range or check the factor data's dates.")
     n_lags = newey_west_lags(len(data)) if lags is None else int(lags)
-    x = sm.add_constant(data[names].to_numpy(dtype=float), has_constant="add")
-    fit = sm.OLS(data["_y"].to_numpy(dtype=float), x).fit(
+    x = np.column_stack([np.ones(len(data)), data[names].to_numpy(dtype=float)])
+    fit = OLS(data["_y"].to_numpy(dtype=float), x).fit(
         cov_type="HAC", cov_kwds={"maxlags": n_lags})
     params, se, t = np.asarray(fit.params), np.asarray(fit.bse), np.asarray(fit.tvalues)
     ci = np.asarray(fit.conf_int(0.05))
@@ -123,13 +124,13 @@ def factor_premium(factor: pd.Series, lags: int | None = None) -> list[float]:
     Returns ``[mean, low, high]`` (decimal per year): the intercept of an
     OLS of the daily factor returns on a constant, Newey-West standard error.
     """
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
 
     y = factor.dropna().to_numpy(dtype=float)
     if len(y) < 3:
         raise ParameterError(f"factor_premium needs at least 3 sessions, got {len(y)}.")
     n_lags = newey_west_lags(len(y)) if lags is None else int(lags)
-    fit = sm.OLS(y, np.ones((len(y), 1))).fit(cov_type="HAC", cov_kwds={"maxlags": n_lags})
+    fit = OLS(y, np.ones((len(y), 1))).fit(cov_type="HAC", cov_kwds={"maxlags": n_lags})
     lo, hi = np.asarray(fit.conf_int(0.05))[0]
     return [float(fit.params[0]) * TRADING_DAYS, lo * TRADING_DAYS, hi * TRADING_DAYS]
 

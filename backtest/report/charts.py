@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ROLLING_WINDOW",
     "SERIES_COLORS",
+    "dates",
     "equity_overlay_figure",
     "performance_figure",
     "regime_bars_figure",
@@ -55,8 +56,13 @@ def series_color(name: str, position: int) -> str:
     return SERIES_COLORS.get(name, _PALETTE[position % len(_PALETTE)])
 
 
-def _dates(index: pd.Index) -> list[str]:
-    return [f"{d:%Y-%m-%d}" for d in pd.DatetimeIndex(index)]
+def dates(index: pd.Index) -> np.ndarray:
+    """``YYYY-MM-DD`` strings of a date index, as an object array.
+
+    An array, not a list: plotly then validates it once instead of string by
+    string (the JSON is the same).
+    """
+    return np.asarray(pd.DatetimeIndex(index).strftime("%Y-%m-%d"), dtype=object)
 
 
 def _values(s: pd.Series) -> np.ndarray:
@@ -76,10 +82,12 @@ def _shade_regimes(fig: Figure, labels: pd.Series, index: pd.Index, legend: bool
     """Regime episodes as background bands across the whole plot, plus legend keys."""
     lab = align_labels(labels, index)
     runs = episodes(lab)
-    for label, start, end in zip(runs["label"], runs["start"], runs["end"], strict=True):
-        fig.add_shape(type="rect", xref="x", yref="paper", x0=f"{start:%Y-%m-%d}",
-                      x1=f"{end:%Y-%m-%d}", y0=0, y1=1, line_width=0, layer="below",
-                      fillcolor=REGIME_COLORS.get(str(label), "#eeeeee"), opacity=0.18)
+    # one assignment, not add_shape per band (plotly copies every shape on each add)
+    fig.layout.shapes = (*fig.layout.shapes, *(
+        {"type": "rect", "xref": "x", "yref": "paper", "x0": f"{start:%Y-%m-%d}",
+         "x1": f"{end:%Y-%m-%d}", "y0": 0, "y1": 1, "line": {"width": 0}, "layer": "below",
+         "fillcolor": REGIME_COLORS.get(str(label), "#eeeeee"), "opacity": 0.18}
+        for label, start, end in zip(runs["label"], runs["start"], runs["end"], strict=True)))
     if legend:
         for label in regime_order(runs["label"].tolist()):
             fig.add_scatter(x=[None], y=[None], mode="markers", name=html.escape(label),
@@ -124,7 +132,7 @@ def performance_figure(
     fig = make_subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.06,
                         subplot_titles=[titles[r] for r in rows],
                         row_heights=[heights[r] for r in rows])
-    x = _dates(returns.index)
+    x = dates(returns.index)
     lo, hi = math.inf, -math.inf
     for pos, col in enumerate(returns.columns):
         name = str(col)
@@ -159,7 +167,7 @@ def weights_figure(weights: pd.DataFrame, regimes: pd.Series) -> Figure:
     w = w[changed]
     stacked = bool((w >= 0.0).all().all())
     fig = go.Figure()
-    x = _dates(w.index)
+    x = dates(w.index)
     for pos, col in enumerate(w.columns):
         fig.add_scatter(x=x, y=_values(w[col]), name=html.escape(str(col)), mode="lines",
                         line={"shape": "hv", "width": 0.6 if stacked else 1.4,
@@ -240,7 +248,7 @@ def equity_overlay_figure(
         index = index.union(pd.DatetimeIndex(s.index))
         equity = (1.0 + s).cumprod()
         lo, hi = min(lo, float(equity.min())), max(hi, float(equity.max()))
-        fig.add_scatter(x=_dates(s.index), y=_values(equity),
+        fig.add_scatter(x=dates(s.index), y=_values(equity),
                         name=html.escape(name), mode="lines",
                         line={"color": _PALETTE[pos % len(_PALETTE)],
                               "width": 1.2 if "benchmark" in name else 1.8,

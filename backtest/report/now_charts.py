@@ -12,6 +12,7 @@ import pandas as pd
 from backtest.exceptions import ParameterError
 from backtest.regimes.episodes import episode_runs
 from backtest.regimes.labels import REGIME_COLORS
+from backtest.report.charts import dates
 
 if TYPE_CHECKING:
     from plotly.graph_objects import Figure
@@ -26,16 +27,12 @@ _LAYOUT: dict[str, Any] = {"template": "plotly_white", "hovermode": "x unified",
                            "legend": {"orientation": "h", "y": -0.15}}
 
 
-def _dates(index: pd.Index) -> list[str]:
-    return [f"{d:%Y-%m-%d}" for d in pd.DatetimeIndex(index)]
-
-
 def liquidity_figure(history: pd.DataFrame) -> Figure:
     """Net liquidity (left axis) and WALCL, TGA, ON RRP (right axis), USD bn, daily."""
     from plotly.subplots import make_subplots
 
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    x = _dates(history.index)
+    x = dates(history.index)
     fig.add_scatter(x=x, y=(history["netliq"] / 1000.0).round(1).tolist(),
                     name="net liquidity", line={"color": "#222222", "width": 2.5})
     for col, name, color in (("walcl", "WALCL (assets)", "#1f77b4"),
@@ -54,7 +51,7 @@ def funding_figure(history: pd.DataFrame) -> Figure:
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    x = _dates(history.index)
+    x = dates(history.index)
     for col, name, color in (("sofr_iorb_bp", "SOFR - IORB", "#1f4e9c"),
                              ("effr_iorb_bp", "EFFR - IORB", "#ff7f0e"),
                              ("sofr_minus_top_bp", "SOFR - top of range", "#9467bd")):

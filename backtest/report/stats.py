@@ -37,7 +37,12 @@ from backtest.metrics import (
 )
 from backtest.metrics.fields import EPISODE_KEYS
 from backtest.regimes.labels import LABELS
-from backtest.report.bootstrap import BootstrapSpec, percentile_interval, replicates
+from backtest.report.bootstrap import (
+    BootstrapSpec,
+    percentile_interval,
+    replicates,
+    resample_indices,
+)
 
 __all__ = [
     "ALL",
@@ -88,6 +93,24 @@ def _joint_stat(k: int) -> Any:
                               axis=-1)
 
     return stat
+
+
+def _joint_replicates(data: np.ndarray, stat: Any, spec: BootstrapSpec, key: str) -> np.ndarray:
+    """Replicates of ``stat`` (:func:`_joint_stat`) over ``data``'s resamples.
+
+    With two or more return columns, numba's :func:`~backtest.report.bootstrap_nb.joint_replicates`
+    computes them from the resamples' row indices without gathering each resample (about 50
+    times faster, byte-identical: numpy sums a middle axis of two or more columns in session
+    order, as the kernel does). With one column numpy sums pairwise, so the numpy statistic runs.
+    """
+    k = data.shape[1] - 1
+    if k < 2 or len(data) < 2:
+        return replicates(data, stat, spec, key, batched=True)
+    from backtest.report.bootstrap_nb import joint_replicates
+
+    arr = np.ascontiguousarray(data, dtype="float64")
+    return np.concatenate([joint_replicates(arr, idx, k, TRADING_DAYS, _FLAT_RTOL)
+                           for idx in resample_indices(len(arr), spec, key)])
 
 
 def _aligned_rf(rf: pd.Series | None, index: pd.Index) -> pd.Series:
@@ -191,7 +214,7 @@ def regime_stats(
     for name, mask, n_ep in groups:
         sub, sub_rf = r[mask.to_numpy()], rate[mask.to_numpy()]
         data = np.column_stack([sub.to_numpy(), sub_rf.to_numpy()])
-        reps = replicates(data, stat, spec, f"regime/{name}", batched=True)
+        reps = _joint_replicates(data, stat, spec, f"regime/{name}")
         means, sharpes = reps[:, :len(names)], reps[:, len(names):]
         m_lo, m_hi = percentile_interval(means, spec.level)
         s_lo, s_hi = percentile_interval(sharpes, spec.level)
