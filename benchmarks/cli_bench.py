@@ -60,23 +60,24 @@ run_backtest(targets, close, EngineConfig(rebalance="monthly")).returns.sum()
 #: ratio goals of the issue, against ``import vectorbt``
 GOALS = {"help": 0.15, "data_list": 0.4, "run_playbook": 1.3}
 REPORT_GOAL_BYTES = 1.5e6
+BEFORE = "@before"  # suffix of a case timed from the --against checkout
 
 
-def environment(data_dir: str | None, **extra: str) -> dict[str, str]:
-    """The child environment: this checkout first on the path, the data snapshot."""
+def environment(data_dir: str | None, root: Path = ROOT, **extra: str) -> dict[str, str]:
+    """The child environment: checkout ``root`` first on the path, the data snapshot."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+        [str(root), *filter(None, [os.environ.get("PYTHONPATH")])])}
     if data_dir:
         env["QTBT_DATA_DIR"] = data_dir
     env.update(extra)
     return env
 
 
-def time_process(argv: list[str], env: dict[str, str], ok_codes: tuple[int, ...] = (0,)
-                 ) -> float:
+def time_process(argv: list[str], env: dict[str, str], ok_codes: tuple[int, ...] = (0,),
+                 cwd: Path = ROOT) -> float:
     """Wall time of one process, seconds; fail loudly on an unexpected exit code."""
     t0 = time.perf_counter()
-    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
     secs = time.perf_counter() - t0
     if done.returncode not in ok_codes:
         raise SystemExit(f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr[-2000:]}")
@@ -88,17 +89,29 @@ def run_argv(out: Path, run_id: str) -> list[str]:
     return [*QTBT, "run", "playbook", "--out", str(out), "--run-id", run_id]
 
 
-def measure(cases: dict[str, list[str]], env: dict[str, str], repeats: int,
-            out: Path | None) -> dict[str, list[float]]:
-    """Warm up every case once, then time them interleaved, ``repeats`` rounds."""
-    times: dict[str, list[float]] = {name: [] for name in cases}
+def measure(cases: dict[str, list[str]], data_dir: str | None, repeats: int,
+            out: Path | None, against: Path | None = None) -> dict[str, list[float]]:
+    """Warm up every case once, then time them interleaved, ``repeats`` rounds.
+
+    With ``against`` (another qtbt checkout) each qtbt case also runs from
+    there, right after this checkout's, as ``<case>@before``.
+    """
+    roots = {"": ROOT, **({BEFORE: against} if against is not None else {})}
+    envs = {tag: environment(data_dir, root) for tag, root in roots.items()}
+    times: dict[str, list[float]] = {}
     for rnd in range(repeats + 1):
         for name, argv in cases.items():
-            if out is not None and name == "run_playbook":
-                shutil.rmtree(out / "bench", ignore_errors=True)
-            secs = time_process(argv, env, ok_codes=(2,) if name == "bad_input" else (0,))
-            if rnd:  # round 0 is the warm-up
-                times[name].append(secs)
+            for tag, root in roots.items():
+                if tag and argv[:len(QTBT)] != QTBT:
+                    continue  # import vectorbt and the floor are the same from any checkout
+                if out is not None and name == "run_playbook":
+                    shutil.rmtree(out / f"bench{tag}", ignore_errors=True)
+                run = run_argv(out, f"bench{tag}") if out is not None and \
+                    name == "run_playbook" else argv
+                secs = time_process(run, envs[tag], ok_codes=(2,) if name == "bad_input"
+                                    else (0,), cwd=root)
+                if rnd:  # round 0 is the warm-up
+                    times.setdefault(name + tag, []).append(secs)
     return times
 
 
@@ -115,16 +128,20 @@ def cold_start(data_dir: str | None, out: Path) -> dict[str, float]:
 
 
 def summarize(times: dict[str, list[float]]) -> dict[str, Any]:
-    """Medians, spreads and ratios against ``import vectorbt``."""
+    """Medians, spreads, ratios against ``import vectorbt`` and, with a baseline, speed-ups."""
     med = {k: statistics.median(v) for k, v in times.items()}
     ref = med["import_vectorbt"]
-    return {
+    out: dict[str, Any] = {
         "median_s": med,
         "min_s": {k: min(v) for k, v in times.items()},
         "max_s": {k: max(v) for k, v in times.items()},
         "ratio_to_import_vectorbt": {k: v / ref for k, v in med.items()
                                      if k != "import_vectorbt"},
     }
+    before = {k.removesuffix(BEFORE): v for k, v in med.items() if k.endswith(BEFORE)}
+    if before:
+        out["before_over_after"] = {k: v / med[k] for k, v in before.items()}
+    return out
 
 
 def report_sizes(folder: Path) -> dict[str, int]:
@@ -145,9 +162,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cold", action="store_true",
                     help="Also time a run with an empty numba cache and the process after it.")
     ap.add_argument("--data-dir", default=os.environ.get("QTBT_DATA_DIR"))
+    ap.add_argument("--against", type=Path, default=None, metavar="DIR",
+                    help="Another qtbt checkout (e.g. `git worktree add ../before REV`): its "
+                         "cases run interleaved with this one's, as <case>@before.")
     args = ap.parse_args(argv)
+    if args.against is not None and not (args.against / "backtest" / "__main__.py").is_file():
+        ap.error(f"--against {args.against}: not a qtbt checkout (no backtest/__main__.py)")
     repeats = args.repeats or (2 if args.quick else 5)
-    env = environment(args.data_dir)
     with tempfile.TemporaryDirectory(prefix="qtbt-bench-") as tmp:
         out = Path(tmp)
         cases = dict(STARTUP)
@@ -159,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                                   # set: qtbt's own modules are compiled in every process
                                   "PYTHONDONTWRITEBYTECODE":
                                       os.environ.get("PYTHONDONTWRITEBYTECODE")}
-        result.update(summarize(measure(cases, env, repeats, out)))
+        result.update(summarize(measure(cases, args.data_dir, repeats, out, args.against)))
         if not args.quick:
             result["report_bytes"] = report_sizes(out / "bench")
         if args.cold:

@@ -122,13 +122,12 @@ def format_summary(out: RunOutput) -> str:
     table = pd.DataFrame(reg).T[[*names, "days", "episodes"]]
     table = table.astype({n: float for n in names} | {"days": int, "episodes": int})
     lines.append(table.to_string(float_format=lambda v: f"{v:,.3f}"))
-    for n, b in out.metrics["benchmarks"].items():
-        if "start" in b:
-            lines.append(f"note: benchmark {n} covers {b['start']} to {b['end']} only (where "
-                         "its assets have prices); its other sessions are missing.")
     thin = [lab for lab, m in reg.items() if int(m["episodes"]) < 2]
     if thin:
         lines.append(f"note: {', '.join(thin)} rest on a single episode; read them as anecdotes.")
+    # the run's notes (why the range ends where it does, a benchmark's shorter span, a
+    # classifier's caveat); your own series have their own lines below
+    lines += [f"note: {n}" for n in out.notes if not n.startswith("user series ")]
     return "\n".join(lines + _own_inputs(out.provenance))
 
 
