@@ -172,7 +172,7 @@ def resample_indices(n: int, spec: BootstrapSpec, key: str,
     The draws are those of ``arch.bootstrap.StationaryBootstrap`` seeded with the same
     generator, in the same order (per resample: ``n`` block starts, then ``n`` uniforms),
     so the resamples are identical to arch's; the blocks are then laid out for all the
-    resamples of a chunk at once with numpy instead of one sampler call each.
+    resamples of a chunk at once by a numba kernel instead of one sampler call each.
 
     Parameters
     ----------
@@ -183,27 +183,27 @@ def resample_indices(n: int, spec: BootstrapSpec, key: str,
     key : str
         Names the bootstrap (mixed into the seed).
     chunk_bytes : int
-        Bytes of index array per chunk (bounds memory for large ``spec.reps``).
+        Bytes of index array per chunk (as many again of uniforms are held while it is
+        laid out; bounds memory for large ``spec.reps``).
 
     Yields
     ------
     ndarray
         ``(k, n)`` int64 row indices, ``k`` resamples each, ``spec.reps`` in all.
     """
+    from backtest.report.bootstrap_nb import lay_out_blocks
+
     gen = _generator(spec, key)
     p = 1.0 / spec.block
     per_chunk = max(1, chunk_bytes // (8 * n))
-    pos = np.arange(n)
     for first in range(0, spec.reps, per_chunk):
         k = min(per_chunk, spec.reps - first)
         starts = np.empty((k, n), dtype=np.int64)
-        fresh = np.empty((k, n), dtype=bool)
+        uniforms = np.empty((k, n))
         for r in range(k):  # the generator's order: a resample's integers, then its uniforms
             starts[r] = gen.integers(n, size=n, dtype=np.int64)
-            fresh[r] = gen.random(n) <= p  # a new block starts here (always at row 0)
-        fresh[:, 0] = True
-        begin = np.maximum.accumulate(np.where(fresh, pos, 0), axis=1)
-        yield (np.take_along_axis(starts, begin, axis=1) + (pos - begin)) % n
+            gen.random(n, out=uniforms[r])
+        yield lay_out_blocks(starts, uniforms, p)
 
 
 def percentile_interval(reps: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:

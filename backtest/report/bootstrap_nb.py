@@ -1,4 +1,7 @@
-"""Numba kernel of the run report's joint bootstrap statistic (means and Sharpe ratios).
+"""Numba kernels of the bootstrap: the block layout, and the run report's joint statistic.
+
+:func:`lay_out_blocks` turns each resample's block starts and uniforms into row
+indices (integer arithmetic: the same indices as the numpy layout it replaced).
 
 :func:`joint_replicates` computes, for every resample given as row indices,
 exactly what :func:`backtest.report.stats._joint_stat` computes with numpy on
@@ -20,7 +23,30 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["joint_replicates"]
+__all__ = ["joint_replicates", "lay_out_blocks"]
+
+
+@njit(cache=True)
+def lay_out_blocks(starts: np.ndarray, uniforms: np.ndarray,
+                   p: float) -> np.ndarray:  # pragma: no cover - numba
+    """Row indices of stationary-block resamples, written over ``starts``.
+
+    Row ``i`` of a resample starts a new block at ``starts[r, i]`` when
+    ``uniforms[r, i] <= p`` (always at ``i = 0``); otherwise it continues the
+    block at the next row, wrapping from ``n - 1`` to 0.
+    """
+    reps, n = starts.shape
+    for r in range(reps):
+        cur = starts[r, 0]
+        for i in range(1, n):
+            if uniforms[r, i] <= p:
+                cur = starts[r, i]
+            else:
+                cur += 1
+                if cur == n:
+                    cur = 0
+            starts[r, i] = cur
+    return starts
 
 
 @njit(cache=True)

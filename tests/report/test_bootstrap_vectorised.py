@@ -108,3 +108,14 @@ def test_one_column_keeps_the_numpy_statistic() -> None:
     spec = BootstrapSpec(reps=120)
     assert _joint_replicates(data, _joint_stat(1), spec, "k").tobytes() == \
         arch_replicates(data, _joint_stat(1), spec, "k").tobytes()
+
+
+@pytest.mark.parametrize("n", [2, 9, 128, 129, 1000, 5001])
+def test_batched_mean_is_byte_identical(n: int) -> None:
+    """The scorecard's mean statistic over a stack of resamples equals one call each."""
+    values = np.random.default_rng(n).normal(1e-3, 0.02, n)
+    spec = BootstrapSpec(reps=150)
+    batched = replicates(values, lambda a: np.atleast_1d(np.mean(a, axis=-1) * 252), spec, "m",
+                         batched=True)
+    assert batched.tobytes() == arch_replicates(
+        values, lambda a: np.atleast_1d(np.mean(a) * 252), spec, "m").tobytes()
