@@ -104,10 +104,11 @@ def measure(cases: dict[str, list[str]], data_dir: str | None, repeats: int,
             for tag, root in roots.items():
                 if tag and argv[:len(QTBT)] != QTBT:
                     continue  # import vectorbt and the floor are the same from any checkout
+                run = argv
                 if out is not None and name == "run_playbook":
-                    shutil.rmtree(out / f"bench{tag}", ignore_errors=True)
-                run = run_argv(out, f"bench{tag}") if out is not None and \
-                    name == "run_playbook" else argv
+                    rid = "bench" + tag.replace("@", "_")  # a run id is a plain name
+                    shutil.rmtree(out / rid, ignore_errors=True)
+                    run = run_argv(out, rid)
                 secs = time_process(run, envs[tag], ok_codes=(2,) if name == "bad_input"
                                     else (0,), cwd=root)
                 if rnd:  # round 0 is the warm-up

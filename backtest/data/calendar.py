@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from backtest._typing import DateLike, HolidayCalendar
+from backtest.data.calendar_store import stored_dates
 
 __all__ = [
     "HolidayCalendar",
@@ -36,14 +37,26 @@ _CAL_START = "1962-01-02"
 
 @lru_cache(maxsize=1)
 def nyse_sessions() -> pd.DatetimeIndex:
-    """All NYSE sessions from 1962 to the calendar's last date (tz-naive, midnight)."""
-    import exchange_calendars as xcals
+    """All NYSE sessions from 1962 to a year after today (tz-naive, midnight).
 
-    cal = xcals.get_calendar("XNYS", start=_CAL_START)
-    sessions = pd.DatetimeIndex(cal.sessions)
-    if sessions.tz is not None:
-        sessions = sessions.tz_localize(None)
-    return pd.DatetimeIndex(sessions.as_unit("ns"), name="date")
+    The end is ``exchange_calendars``' default (today + one year, local
+    time), passed explicitly so the sessions can be kept between processes
+    under it (:func:`~backtest.data.calendar_store.stored_dates`).
+    """
+    from importlib.metadata import version
+
+    end = pd.Timestamp.now().floor("D") + pd.DateOffset(years=1)
+
+    def build() -> np.ndarray:
+        import exchange_calendars as xcals
+
+        sessions = pd.DatetimeIndex(xcals.get_calendar("XNYS", start=_CAL_START, end=end).sessions)
+        if sessions.tz is not None:
+            sessions = sessions.tz_localize(None)
+        return np.asarray(sessions.as_unit("ns").values)
+
+    key = f"{version('exchange_calendars')}-{_CAL_START}-{end:%Y-%m-%d}"
+    return pd.DatetimeIndex(stored_dates("xnys", key, build), name="date")
 
 
 def sessions_between(start: DateLike | None, end: DateLike | None) -> pd.DatetimeIndex:
@@ -69,6 +82,8 @@ def next_session_on_or_after(dates: pd.DatetimeIndex, strictly_after: bool = Fal
 
 # fixed-date federal holidays (month, day): the only ones that can fall on a Saturday
 _FIXED_DATE_HOLIDAYS = {(1, 1), (6, 19), (7, 4), (11, 11), (12, 25)}
+#: bump when the holiday rules of :func:`fed_holidays` change (it names the stored calendars)
+_HOLIDAY_RULES = "r1"
 
 
 @lru_cache(maxsize=2)
@@ -85,20 +100,26 @@ def fed_holidays(calendar: HolidayCalendar = "federal") -> pd.DatetimeIndex:
         York Fed publishes EFFR and SOFR), which stay open on the Friday
         before a Saturday holiday, e.g. 2010-12-31 and 2021-06-18.
     """
-    from pandas.tseries.holiday import USFederalHolidayCalendar
-
     if calendar not in ("federal", "reserve_banks"):
         from backtest.exceptions import ParameterError
 
         raise ParameterError(
             f"calendar must be 'federal' or 'reserve_banks', got {calendar!r}.")
-    hol = USFederalHolidayCalendar().holidays(start="1950-01-01", end="2100-12-31")
-    if calendar == "reserve_banks":
-        nxt = hol + pd.Timedelta(days=1)
-        saturday_observed = (hol.day_of_week == 4) & np.array(
-            [(d.month, d.day) in _FIXED_DATE_HOLIDAYS for d in nxt], dtype=bool)
-        hol = hol[~saturday_observed]
-    return pd.DatetimeIndex(hol, name="date")
+
+    def build() -> np.ndarray:
+        from pandas.tseries.holiday import USFederalHolidayCalendar
+
+        hol = USFederalHolidayCalendar().holidays(start="1950-01-01", end="2100-12-31")
+        if calendar == "reserve_banks":
+            nxt = hol + pd.Timedelta(days=1)
+            saturday_observed = (hol.day_of_week == 4) & np.array(
+                [(d.month, d.day) in _FIXED_DATE_HOLIDAYS for d in nxt], dtype=bool)
+            hol = hol[~saturday_observed]
+        return np.asarray(pd.DatetimeIndex(hol).as_unit("ns").values)
+
+    # the rules are pandas' (and this module's): a new pandas or qtbt builds afresh
+    key = f"{pd.__version__}-{_HOLIDAY_RULES}"
+    return pd.DatetimeIndex(stored_dates(f"fed-{calendar}", key, build), name="date")
 
 
 @lru_cache(maxsize=2)
