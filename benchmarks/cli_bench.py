@@ -18,6 +18,7 @@ a second process with the same cache directory.
 Usage::
 
     QTBT_DATA_DIR=../shared/data python benchmarks/cli_bench.py [--json] [--quick] [--cold]
+        [--against ../before]
 """
 
 from __future__ import annotations
@@ -169,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.against is not None and not (args.against / "backtest" / "__main__.py").is_file():
         ap.error(f"--against {args.against}: not a qtbt checkout (no backtest/__main__.py)")
+    # absolute: the --against checkout's commands run from its own folder
+    args.against = args.against.resolve() if args.against is not None else None
+    args.data_dir = str(Path(args.data_dir).resolve()) if args.data_dir else None
     repeats = args.repeats or (2 if args.quick else 5)
     with tempfile.TemporaryDirectory(prefix="qtbt-bench-") as tmp:
         out = Path(tmp)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from backtest._typing import DateLike, HolidayCalendar
-from backtest.data.calendar_store import stored_dates
+from backtest.data.calendar_store import library_version, stored_dates
 
 __all__ = [
     "HolidayCalendar",
@@ -33,6 +33,9 @@ __all__ = [
 ]
 
 _CAL_START = "1962-01-02"
+#: bump when :func:`nyse_sessions` or :func:`fed_holidays` build differently (it names the
+#: calendars kept between processes)
+_CALENDAR_RULES = "r1"
 
 
 @lru_cache(maxsize=1)
@@ -43,8 +46,6 @@ def nyse_sessions() -> pd.DatetimeIndex:
     time), passed explicitly so the sessions can be kept between processes
     under it (:func:`~backtest.data.calendar_store.stored_dates`).
     """
-    from importlib.metadata import version
-
     end = pd.Timestamp.now().floor("D") + pd.DateOffset(years=1)
 
     def build() -> np.ndarray:
@@ -55,7 +56,9 @@ def nyse_sessions() -> pd.DatetimeIndex:
             sessions = sessions.tz_localize(None)
         return np.asarray(sessions.as_unit("ns").values)
 
-    key = f"{version('exchange_calendars')}-{_CAL_START}-{end:%Y-%m-%d}"
+    xcals_version = library_version("exchange_calendars")
+    key = (f"{xcals_version}-{pd.__version__}-{_CALENDAR_RULES}-{_CAL_START}-{end:%Y-%m-%d}"
+           if xcals_version else None)
     return pd.DatetimeIndex(stored_dates("xnys", key, build), name="date")
 
 
@@ -82,8 +85,6 @@ def next_session_on_or_after(dates: pd.DatetimeIndex, strictly_after: bool = Fal
 
 # fixed-date federal holidays (month, day): the only ones that can fall on a Saturday
 _FIXED_DATE_HOLIDAYS = {(1, 1), (6, 19), (7, 4), (11, 11), (12, 25)}
-#: bump when the holiday rules of :func:`fed_holidays` change (it names the stored calendars)
-_HOLIDAY_RULES = "r1"
 
 
 @lru_cache(maxsize=2)
@@ -118,7 +119,7 @@ def fed_holidays(calendar: HolidayCalendar = "federal") -> pd.DatetimeIndex:
         return np.asarray(pd.DatetimeIndex(hol).as_unit("ns").values)
 
     # the rules are pandas' (and this module's): a new pandas or qtbt builds afresh
-    key = f"{pd.__version__}-{_HOLIDAY_RULES}"
+    key = f"{pd.__version__}-{_CALENDAR_RULES}"
     return pd.DatetimeIndex(stored_dates(f"fed-{calendar}", key, build), name="date")
 
 

@@ -20,10 +20,20 @@ import numpy as np
 
 from backtest.data.paths import resolve_cache_dir
 
-__all__ = ["CALENDAR_FOLDER", "stored_dates"]
+__all__ = ["CALENDAR_FOLDER", "library_version", "stored_dates"]
 
 CALENDAR_FOLDER = "calendars"
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def library_version(package: str) -> str | None:
+    """``package``'s installed version, or None when it has no metadata (then keep nothing)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
 
 
 def _valid(arr: np.ndarray) -> bool:
@@ -31,7 +41,7 @@ def _valid(arr: np.ndarray) -> bool:
             and bool(np.all(arr[1:] > arr[:-1])))
 
 
-def stored_dates(name: str, key: str, build: Callable[[], np.ndarray]) -> np.ndarray:
+def stored_dates(name: str, key: str | None, build: Callable[[], np.ndarray]) -> np.ndarray:
     """``build()``'s dates, read from the cache when an earlier process built them.
 
     Parameters
@@ -39,8 +49,10 @@ def stored_dates(name: str, key: str, build: Callable[[], np.ndarray]) -> np.nda
     name : str
         The calendar (``xnys``, ``fed-federal``); older files of the same
         name are removed when a new one is written.
-    key : str
-        Everything else the dates depend on (versions, end date).
+    key : str or None
+        Everything else the dates depend on (versions, end date); characters
+        other than letters, digits, ``_``, ``.`` and ``-`` become ``_``. None:
+        something it depends on is unknown, so nothing is kept (built each time).
     build : callable
         Returns the dates: a strictly increasing ``datetime64[ns]`` array.
 
@@ -49,10 +61,12 @@ def stored_dates(name: str, key: str, build: Callable[[], np.ndarray]) -> np.nda
     ndarray
         ``datetime64[ns]`` dates, equal to ``build()``.
     """
-    if not (_NAME.fullmatch(name) and _NAME.fullmatch(key)):
-        raise ValueError(f"calendar file names are plain names; got {name!r}, {key!r}")
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"calendar names are plain names; got {name!r}")
+    if key is None:
+        return np.asarray(build(), dtype="datetime64[ns]")
     folder = resolve_cache_dir() / CALENDAR_FOLDER
-    path = folder / f"{name}@{key}.npy"
+    path = folder / f"{name}@{re.sub(r'[^A-Za-z0-9_.-]', '_', key)}.npy"
     try:
         kept = np.load(path, allow_pickle=False)
         if _valid(kept):

@@ -68,6 +68,8 @@ class Builder:
                 spec: BootstrapSpec | None = None) -> tuple[float, float, float, np.ndarray]:
         """Scaled mean, its interval, and the replicates."""
         sp = spec or self.spec
+        if np.ndim(values) != 1:  # the batched statistic averages the last axis
+            raise ValueError(f"mean_ci takes a 1-D array, got shape {np.shape(values)}")
         value = float(np.mean(values)) * scale if len(values) else float("nan")
         # batched: numpy reduces each row of a (resamples, n) stack pairwise, exactly as it
         # reduces one resample, so the replicates are byte-identical to one call per resample

@@ -102,7 +102,7 @@ class RunOutput:
 
 
 def format_summary(out: RunOutput) -> str:
-    """Overall and per-regime table: strategy next to its benchmarks."""
+    """Overall and per-regime table, strategy next to its benchmarks, then the run's notes."""
     names = ["strategy", *out.metrics["benchmarks"]]
     blocks = [out.metrics, *out.metrics["benchmarks"].values()]
     overall = pd.DataFrame({n: b["overall"] for n, b in zip(names, blocks, strict=True)})
@@ -132,12 +132,10 @@ def format_summary(out: RunOutput) -> str:
 
 
 def _own_inputs(provenance: Mapping[str, Mapping[str, str]]) -> list[str]:
-    """A note per input of the user's own: the regimes file, series from a user catalog."""
+    """A note per series of the user's own catalog (a regimes file has its run note)."""
     out = []
     for key, p in provenance.items():
-        if p.get("source") == "regimes file":
-            out.append(f"note: regimes from your file {p['origin']} (sha256 {p['sha256'][:12]}).")
-        elif "catalog" in p:
+        if "catalog" in p:
             out.append(f"note: {key} is your series from {p['origin']} (sha256 "
                        f"{p['sha256'][:12]}), declared in {p['catalog']}; release: "
                        f"{p['release']}.")

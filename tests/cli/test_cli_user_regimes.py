@@ -35,7 +35,7 @@ def test_run_with_a_regimes_file_records_it(snapshot_dir: Path, tmp_path: Path,
                           "--run-id", "r"], capsys)
     assert code == 0, err
     sha = hashlib.sha256(REGIMES.read_bytes()).hexdigest()
-    assert f"note: regimes from your file {REGIMES} (sha256 {sha[:12]})." in out
+    assert f"note: regimes from {REGIMES} (sha256 {sha[:12]}, " in out
     m = _manifest(tmp_path / "r")
     assert m["config"]["classifier"] == "file"  # type: ignore[index]
     assert m["config"]["classifier_params"] == {"path": str(REGIMES)}  # type: ignore[index]

@@ -99,3 +99,18 @@ def test_stored_calendars_equal_the_libraries() -> None:
     lib = pd.DatetimeIndex(xcals.get_calendar("XNYS", start="1962-01-02", end=end).sessions)
     assert read[0].equals(lib.tz_localize(None) if lib.tz is not None else lib)
     assert pd.Timestamp("2021-06-18") in read[1] and pd.Timestamp("2021-06-18") not in read[2]
+
+
+def test_a_local_version_is_a_plain_file_name() -> None:
+    calls, build = _counting()
+    stored_dates("cal", "3.2.0.dev0+123.gabc-r1", build)  # type: ignore[arg-type]
+    stored_dates("cal", "3.2.0.dev0+123.gabc-r1", build)  # type: ignore[arg-type]
+    assert len(calls) == 1
+    assert [p.name for p in _folder().iterdir()] == ["cal@3.2.0.dev0_123.gabc-r1.npy"]
+
+
+def test_an_unknown_version_keeps_nothing() -> None:
+    calls, build = _counting()
+    stored_dates("cal", None, build)  # type: ignore[arg-type]
+    stored_dates("cal", None, build)  # type: ignore[arg-type]
+    assert len(calls) == 2 and not _folder().exists()

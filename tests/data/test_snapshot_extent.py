@@ -41,3 +41,20 @@ def test_a_changed_file_is_not_counted_quickly(snapshot_dir: Path, tmp_path: Pat
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", QtbtWarning)
         assert not DataStore(data_dir=tmp_path).load(spec).data.empty
+
+
+def test_missing_cells_by_hand(tmp_path: Path) -> None:
+    """Empty, '.' and literal NaN cells are missing (as the checked load reads them)."""
+    import datetime as dt
+    import json
+
+    from backtest.data.providers.snapshot import file_sha256
+
+    (tmp_path / "fred").mkdir()
+    path = tmp_path / "fred" / "WALCL.csv"
+    path.write_text("observation_date,WALCL\n2020-01-01,.\n2020-01-08,5\n2020-01-15,NaN\n"
+                    "2020-01-22,\n2020-01-29,7\n2020-02-05,.\n")
+    (tmp_path / "fred" / "manifest.json").write_text(json.dumps(
+        {"WALCL": {"sha256": file_sha256(path)}}))
+    assert SnapshotProvider(tmp_path).extent(all_specs()["WALCL"], "WALCL") == (
+        dt.date(2020, 1, 8), dt.date(2020, 1, 29), 2)

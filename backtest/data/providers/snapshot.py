@@ -152,7 +152,9 @@ class SnapshotProvider:
                 null_values=["", "."], strings_can_be_null=False))
         except pa.ArrowInvalid:
             return None
-        known = np.flatnonzero(table.column(column).is_valid().to_numpy(zero_copy_only=False))
+        # nulls ("" and ".") and literal NaN cells are both missing, as fetch() reads them
+        values = table.column(column).to_numpy(zero_copy_only=False)
+        known = np.flatnonzero(~np.isnan(values))
         if known.size == 0:
             return None
         dates = table.column(header[0])
