@@ -24,9 +24,9 @@ from backtest.runner.inputs import (
     check_config,
     prepare_context,
     prepare_inputs,
-    resolve_range,
 )
 from backtest.runner.liquidity import run_liquidity
+from backtest.runner.span import resolve_range
 from backtest.strategy import StrategySpec
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ import pandas as pd
 from backtest.data.store import DataStore
 from backtest.metrics.performance import TRADING_DAYS
 from backtest.runner.config import FrozenMap, RunConfig
-from backtest.runner.inputs import Benchmark, benchmark_range
+from backtest.runner.span import Benchmark, benchmark_range
 from backtest.strategy import resolve_strategy
 from backtest.sweep.config import DEFAULT_SEED
 from backtest.sweep.snooping import (
