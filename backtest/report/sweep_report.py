@@ -40,7 +40,7 @@ from backtest.report.sweep_charts import (
     windows_figure,
 )
 from backtest.sweep.grid import format_params
-from backtest.sweep.text import verdict
+from backtest.sweep.text import EPISODE_COLUMNS, SCHEME_COLUMNS, WINDOW_COLUMNS, verdict
 
 if TYPE_CHECKING:
     from backtest.sweep.sweep import SweepResult
@@ -196,18 +196,10 @@ def _frame_table(frame: pd.DataFrame, cols: Sequence[str]) -> str:
     return table(shown, rows)
 
 
-_WINDOWS = ["scheme", "window", "train_start", "train_end", "test_start", "test_end", "chosen",
-            "tied", "is_sharpe", "oos_sharpe", "oos_percentile"]
-_EPISODES = ["test_episode", "train_episodes", "chosen", "tied", "is_sharpe", "oos_sharpe",
-             "oos_percentile", "oos_best_sharpe"]
-_SCHEMES = ["scheme", "windows", "is_sharpe_mean", "oos_sharpe_stitched", "degradation",
-            "oos_percentile_mean", "full_sample_best_oos_sharpe"]
-
-
 def walkforward_html(result: SweepResult, wf: WalkForwardResult) -> str:
     """The walk-forward page: IS vs OOS per window, the scatter, and the tables."""
     body = "\n".join([
-        section("summary", "In sample vs out of sample", _frame_table(wf.schemes, _SCHEMES),
+        section("summary", "In sample vs out of sample", _frame_table(wf.schemes, SCHEME_COLUMNS),
                 "Chosen by the best in-sample Sharpe ratio (ties within 1e-9 relative: the "
                 "first in grid order, 'tied' counts them); out-of-sample percentile among "
                 f"the {len(result.params):,} configurations, ties counting half. "
@@ -216,8 +208,9 @@ def walkforward_html(result: SweepResult, wf: WalkForwardResult) -> str:
                 figure_html(windows_figure(wf.windows), "fig-windows")),
         section("scatter", "In-sample against out-of-sample Sharpe",
                 figure_html(walkforward_figure(wf.windows, wf.episodes), "fig-scatter")),
-        section("windows", "Rolling and expanding windows", _frame_table(wf.windows, _WINDOWS)),
-        section("episodes", "Leave one episode out", _frame_table(wf.episodes, _EPISODES)),
+        section("windows", "Rolling and expanding windows",
+                _frame_table(wf.windows, WINDOW_COLUMNS)),
+        section("episodes", "Leave one episode out", _frame_table(wf.episodes, EPISODE_COLUMNS)),
     ])
     nav = [("summary", "Summary"), ("windows-chart", "Per window"), ("scatter", "Scatter"),
            ("windows", "Windows"), ("episodes", "Episodes")]

@@ -20,14 +20,16 @@ if TYPE_CHECKING:
     from backtest.sweep.sweep import SweepResult
     from backtest.sweep.walkforward import WalkForwardResult
 
-__all__ = ["format_against", "format_sweep", "format_walkforward", "verdict"]
+__all__ = ["EPISODE_COLUMNS", "SCHEME_COLUMNS", "WINDOW_COLUMNS", "format_against",
+           "format_sweep", "format_walkforward", "verdict"]
 
-_WINDOWS = ["scheme", "window", "train_start", "train_end", "test_start", "test_end", "chosen",
-            "tied", "is_sharpe", "oos_sharpe", "oos_percentile"]
-_EPISODES = ["test_episode", "train_episodes", "chosen", "tied", "is_sharpe", "oos_sharpe",
-             "oos_percentile", "oos_best_sharpe"]
-_SUMMARY = ["scheme", "windows", "is_sharpe_mean", "oos_sharpe_stitched", "degradation",
-            "oos_percentile_mean", "full_sample_best_oos_sharpe"]
+#: the columns of walk-forward tables (text here, HTML in backtest.report.sweep_report)
+WINDOW_COLUMNS = ["scheme", "window", "train_start", "train_end", "test_start", "test_end",
+                  "chosen", "tied", "is_sharpe", "oos_sharpe", "oos_percentile"]
+EPISODE_COLUMNS = ["test_episode", "train_episodes", "chosen", "tied", "is_sharpe",
+                   "oos_sharpe", "oos_percentile", "oos_best_sharpe"]
+SCHEME_COLUMNS = ["scheme", "windows", "is_sharpe_mean", "oos_sharpe_stitched", "degradation",
+                  "oos_percentile_mean", "full_sample_best_oos_sharpe"]
 
 
 def _fmt(v: float) -> str:
@@ -143,11 +145,11 @@ def _table(frame: pd.DataFrame, cols: Sequence[str]) -> str:
 def format_walkforward(wf: WalkForwardResult) -> str:
     """The window and episode tables and the side-by-side summary."""
     lines = ["Walk-forward windows (chosen = best in-sample Sharpe):",
-             _table(wf.windows, _WINDOWS),
+             _table(wf.windows, WINDOW_COLUMNS),
              "(tied = configurations whose in-sample Sharpe ties the best within 1e-9 relative; "
              "the first in grid order is chosen; in oos_percentile a tie counts half)",
              "", "Leave one episode out:",
-             _table(wf.episodes, _EPISODES),
+             _table(wf.episodes, EPISODE_COLUMNS),
              "", "In sample vs out of sample (Sharpe, annualised, excess of cash):",
-             _table(wf.schemes, _SUMMARY)]
+             _table(wf.schemes, SCHEME_COLUMNS)]
     return "\n".join(lines)
